@@ -143,10 +143,7 @@ class CivilViolence:
         self.grid.check_offsets(cit)
         self.grid.check_offsets(cop)
         v = max(p.citizen_vision, p.cop_vision)
-        # Offsets are stored shifted by v so that wrap_x[x + dx] is the wrapped column for any
-        # dx in [-v, v] without a modulo in the kernel's inner loop.
-        self._cit = (cit[:, 0] + v, cit[:, 1] + v)
-        self._cop = (cop[:, 0] + v, cop[:, 1] + v)
+        self._shift = v
         self._wrap_x = (np.arange(-v, p.width + v) % p.width).astype(np.int64)
         self._wrap_y = (np.arange(-v, p.height + v) % p.height).astype(np.int64)
         self._order_rng = self.streams("schedule")
@@ -166,8 +163,8 @@ class CivilViolence:
         K.step_kernel(
             order, u[0], u[1], u[2],
             self.kind, self.cell, self.status, self.jail, self.hardship, self.risk,
-            self.grid_id, self.code, self._wrap_x, self._wrap_y, p.height,
-            *self._cit, *self._cop,
+            self.grid_id, self.code, self._wrap_x, self._wrap_y, self._shift, p.height,
+            p.citizen_vision, p.cop_vision,
             float(self.legitimacy), p.active_threshold, p.arrest_prob_constant,
             p.max_jail_term, RULES[p.arrest_rule], p.movement,
             self.counts,

@@ -35,38 +35,53 @@ def _round_half_even(x: float) -> float:
 def step_kernel(
     order, u_move, u_arrest, u_jail,
     kind, cell, status, jail, hardship, risk,
-    grid_id, code, wrap_x, wrap_y, height,
-    cit_dx, cit_dy, cop_dx, cop_dy,
+    grid_id, code, wrap_x, wrap_y, shift, height,
+    cit_v, cop_v,
     legitimacy, threshold, k, max_jail, rule, movement,
     counts,
 ):  # fmt: skip
-    """Advance every agent once, in ``order``; update ``counts = [quiet, active, jailed]`` in place."""
-    vmax = max(cit_dx.size, cop_dx.size)
-    empty_buf = np.empty(vmax, dtype=np.int64)
-    act_buf = np.empty(vmax, dtype=np.int64)
+    """Advance every agent once, in ``order``; update ``counts = [quiet, active, jailed]`` in place.
+
+    Neighbourhoods are von Neumann diamonds of radius ``cit_v`` / ``cop_v``, scanned row by
+    row with the centre included (the centre's own code is then corrected for). ``wrap_x`` and
+    ``wrap_y`` are lookup tables shifted by ``shift`` (the largest vision), so that
+    ``wrap_x[x + dx + shift]`` wraps any ``dx`` in ``[-shift, shift]`` without a modulo.
+    Counting is branchless (each comparison adds 0 or 1 and each buffer slot is written, then
+    kept or overwritten) because cell codes are random and a branch per cell would be
+    mispredicted about half the time.
+    """
+    vmax = max(cit_v, cop_v)
+    size = 2 * vmax * (vmax + 1) + 1
+    empty_buf = np.empty(size, dtype=np.int64)
+    act_buf = np.empty(size, dtype=np.int64)
     one_minus_l = 1.0 - legitimacy
     for a in order:
         c = cell[a]
         x = c // height
         y = c - x * height
+        is_cit = kind[a] == CITIZEN
+        if is_cit and jail[a] > 0:
+            jail[a] -= 1
+            continue
+        v = cit_v if is_cit else cop_v
         n_empty = 0
-        if kind[a] == CITIZEN:
-            if jail[a] > 0:
-                jail[a] -= 1
-                continue
-            cops = 0
-            actives = 1  # the citizen counts herself, as in Epstein (2002) and Mesa
-            for j in range(cit_dx.size):
-                nc = wrap_x[x + cit_dx[j]] * height + wrap_y[y + cit_dy[j]]
+        n_act = 0
+        n_cop = 0
+        for dx in range(-v, v + 1):
+            row = wrap_x[x + dx + shift] * height
+            span = v - abs(dx)
+            for dy in range(-span, span + 1):
+                nc = row + wrap_y[y + dy + shift]
                 cd = code[nc]
-                if cd == COP_CELL:
-                    cops += 1
-                elif cd == ACTIVE_CELL:
-                    actives += 1
-                elif cd == EMPTY:
-                    empty_buf[n_empty] = nc
-                    n_empty += 1
-            ratio = cops / actives
+                n_cop += cd == COP_CELL
+                act_buf[n_act] = nc
+                n_act += cd == ACTIVE_CELL
+                empty_buf[n_empty] = nc
+                n_empty += cd == EMPTY
+        if is_cit:
+            # The diamond included her own cell; Mesa and Epstein count her once as active.
+            actives = n_act - (code[c] == ACTIVE_CELL) + 1
+            ratio = n_cop / actives
             if rule == RULE_MESA:
                 ratio = _round_half_even(ratio)
             elif rule == RULE_NETLOGO:
@@ -80,25 +95,14 @@ def step_kernel(
                 counts[new] += 1
                 status[a] = new
             code[c] = ACTIVE_CELL if new == ACTIVE else QUIET_CELL
-        else:
-            n_act = 0
-            for j in range(cop_dx.size):
-                nc = wrap_x[x + cop_dx[j]] * height + wrap_y[y + cop_dy[j]]
-                cd = code[nc]
-                if cd == ACTIVE_CELL:
-                    act_buf[n_act] = nc
-                    n_act += 1
-                elif cd == EMPTY:
-                    empty_buf[n_empty] = nc
-                    n_empty += 1
-            if n_act > 0:
-                target_cell = act_buf[int(u_arrest[a] * n_act)]
-                t = grid_id[target_cell]
-                status[t] = JAILED
-                jail[t] = int(u_jail[a] * (max_jail + 1))  # uniform on 0..max_jail, like randint
-                counts[ACTIVE] -= 1
-                counts[JAILED] += 1
-                code[target_cell] = JAILED_CELL
+        elif n_act > 0:
+            target_cell = act_buf[int(u_arrest[a] * n_act)]
+            t = grid_id[target_cell]
+            status[t] = JAILED
+            jail[t] = int(u_jail[a] * (max_jail + 1))  # uniform on 0..max_jail, like randint
+            counts[ACTIVE] -= 1
+            counts[JAILED] += 1
+            code[target_cell] = JAILED_CELL
         if movement and n_empty > 0:
             dest = empty_buf[int(u_move[a] * n_empty)]
             code[dest] = code[c]
