@@ -133,19 +133,18 @@ class CivilViolence:
 
         self.grid_id = np.full(self.grid.n_cells, -1, np.int64)
         self.grid_id[self.cell] = np.arange(n)
-        self.code = np.zeros(self.grid.n_cells, np.int8)
-        self.code[self.cell] = np.where(self.kind == K.COP, K.COP_CELL, K.QUIET_CELL)
+        code = np.zeros(self.grid.n_cells, np.int8)
+        code[self.cell] = np.where(self.kind == K.COP, K.COP_CELL, K.QUIET_CELL)
         self.n_citizens = int((self.kind == K.CITIZEN).sum())
         self.n_cops = n - self.n_citizens
         self.counts = np.array([self.n_citizens, 0, 0], np.int64)  # quiet, active, jailed
 
-        cit, cop = von_neumann_offsets(p.citizen_vision), von_neumann_offsets(p.cop_vision)
-        self.grid.check_offsets(cit)
-        self.grid.check_offsets(cop)
-        v = max(p.citizen_vision, p.cop_vision)
-        self._shift = v
-        self._wrap_x = (np.arange(-v, p.width + v) % p.width).astype(np.int64)
-        self._wrap_y = (np.arange(-v, p.height + v) % p.height).astype(np.int64)
+        for v in (p.citizen_vision, p.cop_vision):
+            self.grid.check_offsets(von_neumann_offsets(v))
+        # The kernel reads cell codes from a grid padded by the largest vision on every side,
+        # the padding holding copies of the cells across the torus edge (see the kernel).
+        self._halo = max(p.citizen_vision, p.cop_vision)
+        self._pcode = np.pad(code.reshape(p.width, p.height), self._halo, mode="wrap").ravel()
         self._order_rng = self.streams("schedule")
 
     @property
@@ -163,7 +162,7 @@ class CivilViolence:
         K.step_kernel(
             order, u[0], u[1], u[2],
             self.kind, self.cell, self.status, self.jail, self.hardship, self.risk,
-            self.grid_id, self.code, self._wrap_x, self._wrap_y, self._shift, p.height,
+            self.grid_id, self._pcode, p.width, p.height, self._halo,
             p.citizen_vision, p.cop_vision,
             float(self.legitimacy), p.active_threshold, p.arrest_prob_constant,
             p.max_jail_term, RULES[p.arrest_rule], p.movement,
@@ -178,4 +177,6 @@ class CivilViolence:
 
     def snapshot(self) -> np.ndarray:
         """Cell codes as a ``(width, height)`` int8 array: 0 empty, 1 quiet, 2 active, 3 jailed, 4 cop."""
-        return self.code.reshape(self.params.width, self.params.height).copy()
+        h = self._halo
+        padded = self._pcode.reshape(self.params.width + 2 * h, self.params.height + 2 * h)
+        return padded[h:-h, h:-h].copy()
