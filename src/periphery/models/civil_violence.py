@@ -152,13 +152,18 @@ class CivilViolence:
         """Citizens plus cops."""
         return self.kind.size
 
+    def draw(self) -> tuple[np.ndarray, np.ndarray]:
+        """The random numbers of one step: activation order and uniforms (move, arrest, jail term)."""
+        order = self._order_rng.permutation(self.n_agents)
+        return order, self._order_rng.random((3, self.n_agents))
+
     def step(self) -> None:
         """One step: every agent acts and moves once, in a fresh random order."""
+        self.apply(*self.draw())
+
+    def apply(self, order: np.ndarray, u: np.ndarray) -> None:
+        """Advance one step with given random numbers (see ``draw``)."""
         p = self.params
-        n = self.n_agents
-        rng = self._order_rng
-        order = rng.permutation(n)
-        u = rng.random((3, n))
         K.step_kernel(
             order, u[0], u[1], u[2],
             self.kind, self.cell, self.status, self.jail, self.hardship, self.risk,
@@ -180,3 +185,7 @@ class CivilViolence:
         h = self._halo
         padded = self._pcode.reshape(self.params.width + 2 * h, self.params.height + 2 * h)
         return padded[h:-h, h:-h].copy()
+
+    def load_codes(self, codes: np.ndarray) -> None:
+        """Replace the grid's cell codes (shape ``(width, height)``), refreshing the padding."""
+        self._pcode[:] = np.pad(codes, self._halo, mode="wrap").ravel()
