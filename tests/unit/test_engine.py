@@ -163,3 +163,18 @@ def test_recorder_grows_and_checks_columns():
     assert len(rec) == 100 and rec.column("a")[-1] == 99
     with pytest.raises(ValueError, match="expected"):
         rec.record(100, {"b": 1})
+
+
+# --- episodes -----------------------------------------------------------------------------
+def test_episodes_find_maximal_runs_above_level():
+    from periphery.engine.episodes import episodes
+
+    x = np.array([0, 60, 70, 10, 51, 51, 51, 0, 100])
+    ep = episodes(x, 50)
+    assert ep.start.tolist() == [1, 4, 8]
+    assert ep.end.tolist() == [3, 7, 9]
+    assert ep.total.tolist() == [130, 153, 100]
+    assert ep.peak.tolist() == [70, 51, 100]
+    assert ep.waiting.tolist() == [3, 4]
+    assert ep.duration.tolist() == [2, 3, 1]
+    assert len(episodes(np.array([50, 50]), 50)) == 0

@@ -38,7 +38,8 @@ from typing import Literal
 import numpy as np
 from pydantic import model_validator
 
-from periphery.engine import Streams, TorusGrid
+from periphery.engine import Schema, Streams, TorusGrid
+from periphery.engine.state import columns
 from periphery.engine.space import von_neumann_offsets
 from periphery.models import civil_violence_kernel as K
 from periphery.models.params import Params, param
@@ -99,6 +100,23 @@ class CivilViolenceParams(Params):
         return self
 
 
+SCHEMA = Schema(
+    columns("agents", [
+        ("kind", "int8", "0 citizen, 1 cop"),
+        ("cell", "int64", "index of the cell the agent stands on (x * height + y)"),
+        ("status", "int8", "citizens: 0 quiet, 1 active, 2 jailed; cops: 0"),
+        ("jail", "int64", "steps of jail term left"),
+        ("hardship", "float64", "H ~ U(0, 1), perceived hardship"),
+        ("risk_aversion", "float64", "R ~ U(0, 1)"),
+    ])
+    + columns("cells", [("occupant", "int64", "agent on the cell, -1 if empty")])
+    + columns("padded_cells", [
+        ("code", "int8", "0 empty, 1 quiet, 2 active, 3 jailed, 4 cop; grid padded by the "
+                         "largest vision with copies of the cells across the torus edge"),
+    ])
+)  # fmt: skip
+
+
 class CivilViolence:
     """A running civil violence model; build it with ``CivilViolence(params, seed)``.
 
@@ -123,15 +141,21 @@ class CivilViolence:
         )
         occupied = np.flatnonzero(cat < 2)
         n = occupied.size
-        self.kind = cat[occupied].astype(np.int8)  # 0 citizen, 1 cop, in cell order
-        self.cell = occupied.astype(np.int64)
-        self.status = np.zeros(n, np.int8)
-        self.jail = np.zeros(n, np.int64)
+        self._halo = max(p.citizen_vision, p.cop_vision)
+        padded = (p.width + 2 * self._halo) * (p.height + 2 * self._halo)
+        self.state = SCHEMA.allocate({"agents": n, "cells": self.grid.n_cells, "padded_cells": padded})
+        ag = self.state.agents
+        ag.kind[:] = cat[occupied]  # agents are numbered in cell order
+        ag.cell[:] = occupied
         attr = self.streams("attributes")
-        self.hardship = attr.random(n)
-        self.risk = attr.random(n)
+        ag.hardship[:] = attr.random(n)
+        ag.risk_aversion[:] = attr.random(n)
+        # Short aliases to the state's columns (the same arrays), for the kernel call and tests.
+        self.kind, self.cell, self.status, self.jail = ag.kind, ag.cell, ag.status, ag.jail
+        self.hardship, self.risk = ag.hardship, ag.risk_aversion
 
-        self.grid_id = np.full(self.grid.n_cells, -1, np.int64)
+        self.grid_id = self.state.cells.occupant
+        self.grid_id[:] = -1
         self.grid_id[self.cell] = np.arange(n)
         code = np.zeros(self.grid.n_cells, np.int8)
         code[self.cell] = np.where(self.kind == K.COP, K.COP_CELL, K.QUIET_CELL)
@@ -143,8 +167,8 @@ class CivilViolence:
             self.grid.check_offsets(von_neumann_offsets(v))
         # The kernel reads cell codes from a grid padded by the largest vision on every side,
         # the padding holding copies of the cells across the torus edge (see the kernel).
-        self._halo = max(p.citizen_vision, p.cop_vision)
-        self._pcode = np.pad(code.reshape(p.width, p.height), self._halo, mode="wrap").ravel()
+        self._pcode = self.state.padded_cells.code
+        self._pcode[:] = np.pad(code.reshape(p.width, p.height), self._halo, mode="wrap").ravel()
         self._order_rng = self.streams("schedule")
 
     @property

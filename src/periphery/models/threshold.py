@@ -24,7 +24,8 @@ from typing import Literal
 import numpy as np
 from pydantic import model_validator
 
-from periphery.engine import CSRNetwork, Streams
+from periphery.engine import CSRNetwork, Schema, Streams
+from periphery.engine.state import columns
 from periphery.models.params import Params, param
 
 
@@ -81,6 +82,14 @@ def thresholds_for(p: ThresholdParams, rng: np.random.Generator) -> np.ndarray:
     return np.clip(rng.normal(p.mean, p.sd, p.n), 0.0, None)
 
 
+SCHEMA = Schema(
+    columns("agents", [
+        ("threshold", "float64", "others (global) or share of ties (network) needed to join"),
+        ("active", "bool", "has joined"),
+    ])
+)  # fmt: skip
+
+
 class Threshold:
     """A running threshold model; build it with ``Threshold(params, seed)``."""
 
@@ -90,10 +99,11 @@ class Threshold:
         p = params or ThresholdParams()
         self.params = p
         self.streams = Streams(seed)
-        self.threshold = thresholds_for(p, self.streams("thresholds"))
-        self.active = np.zeros(p.n, dtype=bool)
+        self.state = SCHEMA.allocate({"agents": p.n})
+        self.state.agents.threshold = thresholds_for(p, self.streams("thresholds"))
         if p.seeds_active:
-            self.active[self.streams("seeds").choice(p.n, p.seeds_active, replace=False)] = True
+            chosen = self.streams("seeds").choice(p.n, p.seeds_active, replace=False)
+            self.state.agents.active[chosen] = True
         self.network: CSRNetwork | None = None
         if p.network == "erdos_renyi":
             self.network = CSRNetwork.erdos_renyi(p.n, p.mean_degree, self.streams("network"))
@@ -114,8 +124,18 @@ class Threshold:
             joins = share >= self.threshold
         new = self.active | joins
         self.changed = bool((new != self.active).any())
-        self.active = new
+        self.state.agents.active = new
         self.steps += 1
+
+    @property
+    def threshold(self) -> np.ndarray:
+        """Each agent's threshold."""
+        return self.state.agents.threshold
+
+    @property
+    def active(self) -> np.ndarray:
+        """Whether each agent has joined."""
+        return self.state.agents.active
 
     @property
     def settled(self) -> bool:
