@@ -124,3 +124,18 @@ def test_full_legitimacy_means_no_rebellion():
 def test_bad_parameters_are_rejected(bad):
     with pytest.raises(ValidationError):
         CivilViolenceParams(**bad)
+
+
+def test_summary_of_a_known_series():
+    from periphery.models.civil_violence_summary import summarize
+
+    active = np.array([0, 60, 80, 0, 0, 55, 0, 10])
+    jailed = np.array([0, 0, 10, 20, 20, 20, 30, 30])
+    s = summarize(active, jailed, n_citizens=100)
+    assert s.outbursts == 2
+    assert s.waiting.tolist() == [4.0]
+    assert s.activation.tolist() == [140.0, 55.0]
+    assert s.share_active == pytest.approx(205 / 8 / 100)
+    assert s.share_jailed == pytest.approx(130 / 8 / 100)
+    assert s.peak_active == 80
+    assert summarize(active, jailed, 100, skip=3).outbursts == 1
