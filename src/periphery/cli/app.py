@@ -1,4 +1,5 @@
-"""The ``periphery`` command. Each command is a few lines calling the library.
+"""The ``periphery`` app, its run and store commands, and the entry point. Each command is a few
+lines calling the library.
 
 Bad input ends with one line on standard error, ``error: ...``, naming the field and the
 allowed values, and exit code 2; nothing is written.

@@ -1,0 +1,9 @@
+"""The ``periphery`` command, one module per group of commands.
+
+``app.py`` holds the Typer app, the run commands and the error handling; other modules add
+their commands to that app when imported here.
+"""
+
+from periphery.cli.app import app, main
+
+__all__ = ["app", "main"]
