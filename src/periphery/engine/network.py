@@ -36,7 +36,11 @@ class CSRNetwork:
         if symmetric:
             src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
         keep = src != dst
-        key = np.unique(src[keep] * n + dst[keep])  # sorted by source, then target
+        # Sorted unique keys (by source, then target). An in-place sort plus a neighbour mask
+        # gives what np.unique gives, several times faster at millions of ties.
+        key = src[keep] * np.int64(n) + dst[keep]
+        key.sort()
+        key = key[np.concatenate(([True], key[1:] != key[:-1]))] if key.size else key
         s, d = key // n, key % n
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(s, minlength=n), out=indptr[1:])

@@ -177,15 +177,8 @@ class World:
 
 
 def _csr(n: int, src: np.ndarray, dst: np.ndarray) -> CSRNetwork:
-    """Symmetric CSR network from edge lists, duplicates and self-ties dropped (sort-based, O(m log m))."""
-    s, d = np.concatenate([src, dst]), np.concatenate([dst, src])
-    key = s[s != d] * np.int64(n) + d[s != d]
-    key.sort()
-    key = key[np.concatenate(([True], key[1:] != key[:-1]))]
-    s, d = key // n, key % n
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(s, minlength=n), out=indptr[1:])
-    return CSRNetwork(n, indptr, d.astype(np.int32))
+    """Symmetric CSR network from edge lists, duplicates and self-ties dropped."""
+    return CSRNetwork.from_edges(n, src, dst, symmetric=True)
 
 
 def _networks(cell: np.ndarray, country: np.ndarray, bp, streams: Streams) -> dict[str, CSRNetwork]:
