@@ -68,6 +68,19 @@ def allocate(total: int, weights: np.ndarray) -> np.ndarray:
     return out
 
 
+def _apply_reversals(level: np.ndarray, months: np.ndarray, withdrawn: np.ndarray, limited: np.ndarray) -> None:
+    """M67 hook: while scheduled, a withdrawn event kind (bit k of ``withdrawn``) is set to 0 and a
+    limited one halved; a bit is cleared once the timeline no longer schedules that kind."""
+    k = np.arange(level.shape[0], dtype=np.int64)[:, None]
+    on = level > 0
+    for mask, factor in ((withdrawn, 0.0), (limited, 0.5)):
+        bits = ((mask[None, :] >> k) & 1).astype(bool) & on
+        mask[:] = (bits.astype(np.int64) << k).sum(axis=0)
+        level[bits] *= np.float32(factor)
+        if factor == 0.0:
+            months[bits] = 0
+
+
 class World:
     """A built world: state, schedule, parameters, streams and the event timeline."""
 
@@ -106,6 +119,8 @@ class World:
             m = t - self._ev_start[i] + 1
             months[k, c] = m if months[k, c] == 0 else min(months[k, c], m)
         cols = cs.columns()
+        if "policy_withdrawn" in cols:  # tactics family (M67): policies reversed under pressure
+            _apply_reversals(level, months, cols["policy_withdrawn"], cols["policy_limited"])
         for k, kind in enumerate(EVENT_NAMES):
             cols[kind][:] = level[k]
             cols[f"{kind}_months"][:] = months[k]

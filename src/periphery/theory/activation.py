@@ -54,6 +54,7 @@ class Activation(TheoryMechanism):
         "agents.org", "agents.status", "agents.months_active",
         "countries.repression", "countries.democratic_space", "countries.share_active",
         "countries.breadth", "countries.armed_tradition",
+        "orgs.pull",  # organization family (M45, M49): an organization's call on its members
     )  # fmt: skip
     writes = ("agents.status", "agents.perceived_risk", "agents.net_risk", "agents.months_active")
 
@@ -96,6 +97,11 @@ class Activation(TheoryMechanism):
         np.multiply(a.risk_aversion, risk, out=a.net_risk)
         margin = a.consciousness * np.float32(params.consciousness_weight)
         margin += np.float32(1)
+        # organization family (M45, M49): members of an organization calling an action add its
+        # pull to the factor on their grievance (orgs.pull, written by org_leadership).
+        pull = state.orgs.pull
+        if pull.any():
+            margin += np.append(pull, np.float32(0)).astype(np.float32)[a.org]
         margin *= a.grievance
         margin += (params.breadth_weight * cs.breadth).astype(np.float32)[ci]
         margin -= a.net_risk
