@@ -104,3 +104,16 @@ def test_frameworks_differ_in_their_mechanisms():
     tnc = build(small(BOLIVIA, 1000).model_copy(update={"framework": "tnc"}), None, seed=0)
     assert "subsidized_imports_income" in imp.schedule.names and "subsidized_imports_income" not in tnc.schedule.names
     assert "agribusiness_displacement" in tnc.schedule.names
+
+
+def test_scenario_structure_sets_country_columns():
+    sc = small(BOLIVIA, 500)
+    c0 = sc.countries[0]
+    sc2 = sc.model_copy(update={"countries": [c0.model_copy(update={"structure": c0.structure.model_copy(
+        update={"old_state_destroyed": 0.9, "cadre_renewal": 0.7})})]})  # fmt: skip
+    w = build(sc2, None, seed=0)
+    assert w.state.countries.old_state_destroyed[0] == np.float32(0.9)
+    assert w.state.countries.cadre_renewal[0] == np.float32(0.7)
+    # left out: the family's declared default stays
+    default = build(sc, None, seed=0).state.countries.conciliator_share[0]
+    assert w.state.countries.conciliator_share[0] == default

@@ -302,6 +302,9 @@ def build(scenario: Scenario, params: dict[str, Params] | None = None, seed: int
     for sector in ("agriculture", "industry", "services", "extractive", "public"):
         cs.columns()[f"share_{sector}"][:] = [getattr(c.economy, sector) for c in sc.countries]
     cs.foreign_ownership = [c.economy.foreign_ownership for c in sc.countries]
+    for i, c in enumerate(sc.countries):  # structural attributes the scenario sets explicitly
+        for col, value in c.structure.model_dump(exclude_none=True).items():
+            cs.columns()[col][i] = value
 
     # organizations and their members
     og = state.orgs

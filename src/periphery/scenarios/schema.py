@@ -66,6 +66,22 @@ class Economy(_Strict):
     foreign_ownership: Share = Field(0.0, description="share of strategic sectors foreign-owned (M14)")
 
 
+class Structure(_Strict):
+    """Structural attributes of a country's state and governing coalition (regime family, M107-M135).
+
+    Each is optional: left out, the column keeps the default its mechanism family declares.
+    """
+
+    old_state_destroyed: Share | None = Field(None, description="old state apparatus destroyed and replaced (M107)")
+    cadre_renewal: Share | None = Field(None, description="a new generation of cadres is reproduced (M107)")
+    relative_welfare: Share | None = Field(None, description="workers and farmers better off than regional peers (M107)")
+    conciliator_share: Share | None = Field(None, description="governing elite oriented to conciliation (M108)")
+    coalition_heterogeneity: Share | None = Field(None, description="heterogeneity of the governing coalition (M109)")
+    bourgeois_share: Share | None = Field(None, description="pro-imperial bourgeois weight in the governing coalition (M109)")
+    stake_global: Share | None = Field(None, description="governing bloc's stake in global capital (M124)")
+    export_share_china: Share | None = Field(None, description="share of exports going to China (M134)")
+
+
 class Country(_Strict):
     """One country's initial conditions."""
 
@@ -87,6 +103,7 @@ class Country(_Strict):
     indigenous_share: Share = Field(0.0, description="share of rural classes (C1, C2) who are indigenous")
     traditions: Traditions = Traditions()
     economy: Economy = Economy()
+    structure: Structure = Structure()
     class_shares: dict[ClassName, Share] = Field(min_length=1, description="population share of each class; sums to 1")
     cites: list[str] = []
 
