@@ -271,6 +271,7 @@ def build(scenario: Scenario, params: dict[str, Params] | None = None, seed: int
     employ_lut = np.array([EMPLOY[e] for e in CLASS_EMPLOYMENT], dtype=np.int8)
     a.employment = employ_lut[cls]
     a.risk_aversion = streams("build.risk_aversion").random(sc.agents, dtype=np.float32)
+    a.hardship = streams("build.hardship").random(sc.agents, dtype=np.float32)
     u = streams("build.traits").random((4, sc.agents), dtype=np.float32)
     coca_share = np.array([c.coca_share for c in sc.countries], dtype=np.float32)[a.country]
     indig_share = np.array([c.indigenous_share for c in sc.countries], dtype=np.float32)[a.country]

@@ -33,9 +33,16 @@ class Activation(TheoryMechanism):
         perceived_risk = 1 - exp(-k * repression * (1 - space_weight * democratic_space)
                                  / (share_active + crowd_floor))
         net_risk  = risk_aversion * perceived_risk
-        drive     = grievance * (1 + consciousness_weight * consciousness)
-                    + breadth_weight * breadth
+        drive     = hardship * grievance * (1 - legitimacy_weight * legitimacy)
+                    * (1 + consciousness_weight * consciousness + pull[org]
+                       + breadth_weight * breadth)
         active    = drive - net_risk > threshold
+
+    As in Epstein (2002), the grievance that moves a person is felt hardship times the
+    government's illegitimacy; ``hardship`` is a fixed individual trait drawn U(0, 1), so that
+    within a class hit by the same policy people differ in how much it moves them (without it a
+    whole class crosses the threshold at once). Breadth (M58) amplifies the agent's own
+    grievance; it does not move people who have none.
 
     An active agent is ``organized`` if it belongs to an organization, else ``mobilized``. An
     active agent becomes ``armed`` with probability ``arm_rate * repression * (1 -
@@ -51,6 +58,7 @@ class Activation(TheoryMechanism):
     phase = "activation"
     reads = (
         "agents.country", "agents.grievance", "agents.consciousness", "agents.risk_aversion",
+        "agents.hardship", "countries.legitimacy",
         "agents.org", "agents.status", "agents.months_active",
         "countries.repression", "countries.democratic_space", "countries.share_active",
         "countries.breadth", "countries.armed_tradition",
@@ -70,6 +78,9 @@ class Activation(TheoryMechanism):
         space_weight: float = param(0.5, ge=0.0, le=1.0, unit="",
             description="how much democratic space lowers perceived risk",
             why="legal room for protest lowers its risk (E L201, by contrast)")  # fmt: skip
+        legitimacy_weight: float = param(1.0, ge=0.0, le=1.0, unit="",
+            description="how much the government's legitimacy damps grievance (Epstein's G = H(1 - L))",
+            why="Epstein (2002): grievance is hardship times illegitimacy")  # fmt: skip
         threshold: float = param(0.1, ge=0.0, le=1.0, unit="",
             description="margin drive must exceed net risk by to act",
             why="Epstein (2002) threshold 0.1")  # fmt: skip
@@ -96,14 +107,15 @@ class Activation(TheoryMechanism):
         np.take(risk_c, ci, out=risk)
         np.multiply(a.risk_aversion, risk, out=a.net_risk)
         margin = a.consciousness * np.float32(params.consciousness_weight)
-        margin += np.float32(1)
+        margin += (np.float32(1) + params.breadth_weight * cs.breadth).astype(np.float32)[ci]
         # organization family (M45, M49): members of an organization calling an action add its
         # pull to the factor on their grievance (orgs.pull, written by org_leadership).
         pull = state.orgs.pull
         if pull.any():
             margin += np.append(pull, np.float32(0)).astype(np.float32)[a.org]
         margin *= a.grievance
-        margin += (params.breadth_weight * cs.breadth).astype(np.float32)[ci]
+        margin *= a.hardship
+        margin *= (np.float32(1) - params.legitimacy_weight * cs.legitimacy).astype(np.float32)[ci]
         margin -= a.net_risk
         st = a.status
         free = st < JAIL

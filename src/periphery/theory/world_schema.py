@@ -217,6 +217,7 @@ AGENTS = _v("agents", [
     ("target", "int8", "code", "TARGETS: what the agent's protest is aimed at (M6, M59)", 0, "mechanism"),
     ("link_observed", "bool", "flag", "has observed a link between its loss and a macro policy (M56)", 0, "mechanism"),
     ("risk_aversion", "float32", "[0,1]", "risk aversion (fixed trait)", 0, "builder"),
+    ("hardship", "float32", "[0,1]", "how strongly the person feels grievance as a reason to act (fixed trait; Epstein's H)", 0, "builder"),
     ("perceived_risk", "float32", "probability", "estimated chance of arrest if active", 0, "mechanism"),
     ("net_risk", "float32", "[0,1]", "risk_aversion * perceived_risk, the cost side of activation", 0, "mechanism"),
     ("status", "int8", "code", "STATUSES: quiescent, mobilized, organized, armed, jailed, emigrated", 0, "builder"),
