@@ -4,6 +4,7 @@
 their commands to that app when imported here.
 """
 
+from periphery.cli import docs, sweep, validate, view  # noqa: F401  (modules register their commands)
 from periphery.cli.app import app, main
 
 __all__ = ["app", "main"]
