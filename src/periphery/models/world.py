@@ -325,6 +325,7 @@ def build(scenario: Scenario, params: dict[str, Params] | None = None, seed: int
         og.legal[j], og.armed[j] = o.legal, o.armed
         og.leader_linkage[j], og.credibility[j] = o.leader_linkage, o.credibility
         og.tradition[j], og.reformer_share[j] = o.tradition, o.reformer_share
+        og.goal[j], og.ideological_work[j] = ("secular", "religious").index(o.goal), o.ideological_work
         lo, hi = np.searchsorted(a.country, [ci, ci + 1])
         pool = np.arange(lo, hi)
         if o.class_base != "multi":

@@ -80,6 +80,7 @@ class Structure(_Strict):
     bourgeois_share: Share | None = Field(None, description="pro-imperial bourgeois weight in the governing coalition (M109)")
     stake_global: Share | None = Field(None, description="governing bloc's stake in global capital (M124)")
     export_share_china: Share | None = Field(None, description="share of exports going to China (M134)")
+    party_tie_share: Share | None = Field(None, description="share of a core movement tied to pro-imperial institutions (M72)")
 
 
 class Country(_Strict):
@@ -135,6 +136,8 @@ class Organization(_Strict):
     credibility: Share = 0.5
     tradition: Share = 0.0
     reformer_share: Share = 0.0
+    goal: Literal["secular", "religious"] = Field("secular", description="strategic goal (M62)")
+    ideological_work: Share = Field(0.0, description="daily ideological and political work; 0 = none (M143)")
     cites: list[str] = []
 
 

@@ -128,3 +128,129 @@ class PatronageLoyalty(TheoryMechanism):
         a.org[idx] = -1
         act = idx[(st[idx] >= MOB) & (st[idx] < JAIL)]
         st[act] = Q
+
+
+# --------------------------------------------------------------------------------------------
+# Divide and rule (M94)
+# --------------------------------------------------------------------------------------------
+
+COLUMNS = COLUMNS + (
+    Var("orgs", "allied_faction", "bool", "flag", "the faction the imperial state has allied with in this country (M94)", 0, "mechanism"),
+    Var("countries", "split_events", "int32", "count", "organization splits under divide and rule, cumulative (M94)", 0, "mechanism"),
+    Var("countries", "faction_org", "int32", "index", "org row of the allied faction, -1 if none (M94)", -1, "mechanism"),
+)  # fmt: skip
+
+# columns organization._found sets when it puts a new organization into a free slot
+_FOUND_WRITES = tuple(f"orgs.{c}" for c in (
+    "exists", "scope", "power_orientation", "form", "class_base", "tactic", "target", "issue", "leader_linkage",
+    "credibility", "tradition", "reformer_share", "legal", "armed", "issue_resolved", "issue_seen", "linked",
+    "age_months", "start_scope", "peak_active", "peak_age", "low_months", "terminal", "ended_month", "exits",
+    "absorbed", "pull", "calling"))  # fmt: skip
+
+
+@register
+class DivideAndRule(TheoryMechanism):
+    """M94: an imperial alliance with a religious or ethnic faction splits movements that lack a system-level program.
+
+    Paraphrase: E describes imperial power allying with reactionary religious or ethnic forces
+    against secular regimes and opponents, in a "selective use and disuse" of such factions, a
+    tactic that works best against critics "who lack a class perspective" (E L96-L98). The
+    faction is used while the alliance lasts and dropped afterwards.
+
+    Rule, in a country with a ``faction_alliance`` event (D32) at intensity ``x``: the allied
+    faction is the largest religious-goal organization of the country (``goal``, M62) or, if
+    there is none, one founded in a free slot (multi-class, issue scope, no power orientation,
+    religious goal); it leaves any coalition and its leader linkage is raised to at least
+    ``base_linkage * bonus`` (recruitment through ``org_recruitment`` scales with it). Each
+    month every other organization of the country with members splits with probability::
+
+        p = split_rate * x * (1 - scope_index),   scope_index = 0 issue, 0.5 sector, 1 system
+
+    A split breaks the organization out of its coalition (``coalition`` = -1, one more in
+    ``splits``, shared with M62) and each member leaves with probability ``split_share`` to join
+    the faction (or becomes unaffiliated if no faction could be formed). When the event ends the faction is dropped
+    ("disuse"): it loses the alliance flag and ``disuse_loss`` of its leader linkage and
+    credibility.
+    """
+
+    name = "divide_and_rule"
+    mids = ("M94",)
+    cites = (f"{E} §Historical L96-L98",)
+    phase = "repression"
+    reads = ("countries.faction_alliance", "countries.faction_org", "orgs.exists", "orgs.country", "orgs.scope",
+             "orgs.members", "orgs.allied_faction", "orgs.leader_linkage", "orgs.credibility", "orgs.goal",
+             "orgs.coalition", "orgs.terminal", "orgs.splits", "agents.org", "agents.status")  # fmt: skip
+    writes = ("countries.faction_org", "countries.split_events", "orgs.allied_faction", "orgs.splits",
+              "orgs.coalition", "orgs.goal", "agents.org", "agents.status", *_FOUND_WRITES)  # fmt: skip
+
+    class Params(Params):
+        """Parameters of ``divide_and_rule``."""
+
+        split_rate: float = param(0.1, ge=0.0, le=1.0, unit="per month",
+            description="monthly split probability of an issue-scope organization at full alliance intensity",
+            why="placeholder; map p94")  # fmt: skip
+        split_share: float = param(0.3, ge=0.0, le=1.0, unit="share",
+            description="probability each member of a splitting organization leaves with the faction",
+            why="placeholder; the texts give no size")  # fmt: skip
+        base_linkage: float = param(0.5, ge=0.0, le=1.0, unit="[0,1]",
+            description="leader linkage of the faction without the alliance", why="placeholder")  # fmt: skip
+        bonus: float = param(1.5, ge=1.0, le=5.0, unit="factor",
+            description="recruitment factor (through leader linkage) of the allied faction",
+            why="map M94: recruitment x1.5 for the alliance period")  # fmt: skip
+        disuse_loss: float = param(0.5, ge=0.0, le=1.0, unit="share",
+            description="share of leader linkage and credibility the faction loses when dropped",
+            why="placeholder; E L98 'use and disuse'")  # fmt: skip
+
+    def step(self, state, params, rng, ctx):  # noqa: D102
+        from periphery.theory.organization import EVENT_NAMES, TACTICS, _found
+
+        cs, og, a = state.countries, state.orgs, state.agents
+        x = cs.faction_alliance
+        fo = cs.faction_org
+        drop = np.flatnonzero((fo >= 0) & (x <= 0))
+        if drop.size:
+            f = fo[drop]
+            og.allied_faction[f] = False
+            keep = np.float32(1.0 - params.disuse_loss)
+            og.leader_linkage[f] = np.minimum(og.leader_linkage[f], np.float32(params.base_linkage)) * keep
+            og.credibility[f] *= keep
+            fo[drop] = -1
+        on = np.flatnonzero(x > 0)
+        if on.size == 0:
+            return
+        dest = np.full(og.n + 1, -2, dtype=np.int64)  # per splitting org: faction row, -1 none; -2 not splitting
+        for c in on:
+            f = int(fo[c])
+            if f < 0 or not og.exists[f]:
+                rel = np.flatnonzero(og.exists & (og.country == c) & (og.goal == 1) & (og.terminal <= 1))
+                if rel.size:
+                    f = int(rel[np.argmax(og.members[rel])])
+                else:
+                    f = _found(state, int(c), ctx.t, scope=0, power=0, form=0, class_base=-1,
+                               tactic=TACTICS.index("demonstration"), target=2,
+                               issue=EVENT_NAMES.index("faction_alliance"), leader_linkage=0.0)  # fmt: skip
+                fo[c] = f
+                if f >= 0:
+                    og.allied_faction[f] = True
+                    og.goal[f] = 1
+                    og.coalition[og.coalition == f] = -1
+                    og.coalition[f] = -1
+                    og.leader_linkage[f] = max(og.leader_linkage[f], min(1.0, params.base_linkage * params.bonus))
+            rows = np.flatnonzero(og.exists & (og.country == c) & (og.members > 0) & ~og.allied_faction)
+            if rows.size == 0:
+                continue
+            p = params.split_rate * x[c] * (1.0 - og.scope[rows] / 2.0)
+            hit = rows[rng.random(rows.size) < p]
+            if hit.size:
+                og.coalition[hit] = -1
+                og.splits[hit] += 1
+                cs.split_events[c] += hit.size
+                dest[hit] = f
+        if not (dest[:-1] > -2).any():
+            return
+        members = np.flatnonzero(dest[a.org] > -2)  # a.org == -1 hits the sentinel (-2)
+        go = members[rng.random(members.size, dtype=np.float32) < params.split_share]
+        to = dest[a.org[go]]
+        a.org[go] = to
+        lone = go[to < 0]
+        a.status[lone[a.status[lone] == ORG]] = MOB

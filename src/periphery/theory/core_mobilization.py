@@ -828,3 +828,112 @@ class SolidarityAsymmetry(TheoryMechanism):
                 cls = _core_class(a.class_code[lo:hi])
                 gr = a.grievance[lo:hi]
                 gr[cls] += np.float32(min(1.0, params.grievance_weight * new)) * (np.float32(1) - gr[cls])
+
+
+# --------------------------------------------------------------------------------------------
+# Northern support for southern movements: labelling (M71) and institutional ties (M72)
+# --------------------------------------------------------------------------------------------
+
+COLUMNS = COLUMNS + (
+    Var("countries", "party_tie_share", "float32", "share",
+        "share of this core country's movement tied to pro-imperial institutions: a party's left wing, the main union confederation (M72)",
+        0, "scenario"),
+    Var("countries", "northern_support", "float32", "share",
+        "solidarity the core's active movement extends to this periphery country's movements or revolutionary government, per core agent (M71, M72)"),
+)  # fmt: skip
+
+
+@register
+class NorthernSupport(TheoryMechanism):
+    """M71, M72: labelling makes northern intellectuals hedge, and ties to pro-imperial institutions limit support for the South.
+
+    Paraphrase: media, peer and government pressure labels Latin American anti-imperialists
+    "terrorists", "authoritarians" or "narco-traffickers", and northern progressive
+    intellectuals and NGO anti-imperialists temper their criticism of imperialism by condemning
+    them (E L247-L251, M71). Northern movements and intellectuals stay tied to pro-imperial
+    institutions (the Democratic Party's left wing, the AFL-CIO) and "have always drawn back"
+    from supporting successful revolutions in Latin America, which limits any North-South
+    alliance (E L253, M72).
+
+    Rule: the core's supporters are core-class agents who are active or members of an
+    organization, each weighted by its consciousness; in core country k their weight is cut by
+    ``(1 - t72 * party_tie_share_k)``. For a periphery country c with an active movement
+    (``share_active > 0``) or a revolutionary government, with ``L_c`` its ``labelling`` (D37)::
+
+        northern_support_c = sum_i w_i * (1 - t72 * tie_k(i)) * (1 - l71 * L_c * h_i) / n_core
+
+    where ``h_i`` is 1 for intellectuals (C21), ``professional_weight`` for professionals, students
+    and NGO affiliates (C20), 0 otherwise; other countries get 0. While the strongest labelling of
+    any periphery country exceeds ``cap_threshold``, an intellectual at the anti-systemic level
+    keeps it with probability ``keep_system`` a month, else falls back to political-national
+    (the map's cap at level 1).
+    """
+
+    name = "northern_support"
+    mids = ("M71", "M72")
+    cites = (f"{E} §Tactics L247-L251", f"{E} §Tactics L253")
+    framework = "shared"
+    phase = "core"
+    reads = ("countries.is_core", "countries.labelling", "countries.party_tie_share", "countries.share_active",
+             "countries.regime", "agents.country", "agents.class_code", "agents.status", "agents.org",
+             "agents.consciousness", "agents.consciousness_level")  # fmt: skip
+    writes = ("countries.northern_support", "agents.consciousness_level")
+
+    class Params(Params):
+        """Parameters of ``northern_support``."""
+
+        l71: float = param(0.8, ge=0.0, le=1.0, unit="factor",
+            description="share of an intellectual's support withdrawn from a fully labelled country",
+            why="mechanism_map M71 default (range 0-1)")  # fmt: skip
+        t72: float = param(0.8, ge=0.0, le=1.0, unit="factor",
+            description="share of support withdrawn at a fully tied movement",
+            why="mechanism_map M72 default (range 0-1)")  # fmt: skip
+        professional_weight: float = param(0.5, ge=0.0, le=1.0, unit="factor",
+            description="how far professionals, students and NGO affiliates (C20) hedge, relative to intellectuals",
+            why="placeholder; E L247 names 'Northern intellectuals and NGO anti-imperialists'")  # fmt: skip
+        cap_threshold: float = param(0.5, ge=0.0, le=1.0, unit="[0,1]",
+            description="labelling intensity above which intellectuals' anti-systemic views are capped",
+            why="mechanism_map M71: cap while labelling > 0.5")  # fmt: skip
+        keep_system: float = param(0.1, ge=0.0, le=1.0, unit="per month",
+            description="monthly probability an intellectual keeps an anti-systemic view under strong labelling",
+            why="placeholder, as core_aspect_focus keep_system (map M80 s80)")  # fmt: skip
+
+    _REV = 2  # REGIME_NAMES.index("revolutionary")
+    _SYS = CONSCIOUSNESS_LEVELS.index("anti_systemic")
+    _NAT = CONSCIOUSNESS_LEVELS.index("political_national")
+
+    def step(self, state, params, rng, ctx):  # noqa: D102
+        a, cs = state.agents, state.countries
+        sl = core_slices(state)
+        if not sl:
+            return
+        periph = ~cs.is_core.astype(bool)
+        lab = np.where(periph, cs.labelling, 0.0)
+        pressure = float(lab.max()) if lab.size else 0.0
+        hedge_w = np.zeros(256, dtype=np.float64)
+        hedge_w[C["core_intellectual"]] = 1.0
+        hedge_w[C["core_professional"]] = params.professional_weight
+        s_plain = s_hedge = 0.0
+        n_core = 0
+        for lo, hi in sl:
+            k = int(a.country[lo])
+            cls = a.class_code[lo:hi]
+            core = _core_class(cls)
+            st = a.status[lo:hi]
+            sup = core & (((st >= MOB) & (st <= ARM)) | (a.org[lo:hi] >= 0))
+            idx = np.flatnonzero(sup)
+            tie = 1.0 - params.t72 * float(cs.party_tie_share[k])
+            w = a.consciousness[lo:hi][idx].astype(np.float64)
+            h = hedge_w[cls[idx].view(np.uint8)]
+            s_hedge += tie * float((w * h).sum())
+            s_plain += tie * float((w * (1.0 - h)).sum())
+            n_core += int(core.sum())
+            if pressure > params.cap_threshold:
+                lv = a.consciousness_level[lo:hi]
+                hit = np.flatnonzero((cls == C["core_intellectual"]) & (lv == self._SYS))
+                if hit.size:
+                    back = hit[rng.random(hit.size) >= params.keep_system]
+                    lv[back] = self._NAT
+        target = periph & ((cs.share_active > 0) | (cs.regime == self._REV))
+        support = (s_plain + s_hedge * (1.0 - params.l71 * lab)) / max(n_core, 1)
+        cs.northern_support = np.where(target, support, 0.0)

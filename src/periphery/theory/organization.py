@@ -813,3 +813,503 @@ class InformalOrgFounding(TheoryMechanism):
                                   & ((emp == EMPLOY["informal"]) | (emp == EMPLOY["unemployed"]))
                                   & (a.grievance >= params.min_grievance))  # fmt: skip
             a.org[pool[rng.random(pool.size) < params.seed_share]] = j
+
+
+# --------------------------------------------------------------------------------------------
+# Coalitions by goal (M62), forums and their sponsors (M69), ideological work (M143)
+# --------------------------------------------------------------------------------------------
+
+S1 = "002_dc39e49cc22728c8.txt"  # short statement c. 2005 (theory_spec: S1)
+#: Strategic goal of an organization (M62): code 0 secular, 1 religious.
+GOALS = ("secular", "religious")
+from periphery.theory.world_schema import TARGETS  # noqa: E402  (appended block; keeps the import list above untouched)
+
+_IMPERIAL_TARGET = TARGETS.index("imperial_state")
+
+COLUMNS = COLUMNS + (
+    Var("orgs", "goal", "int8", "code", "GOALS: secular or religious strategic goal (M62; read by M94)", 0, "scenario"),
+    Var("orgs", "coalition", "int32", "index",
+        "coalition of the organization, named by its anchor row (lowest row when formed), -1 if none (M62; M94 may break it)", -1),
+    Var("orgs", "splits", "int16", "count", "coalition splits the organization went through (M62, M94)", 0),
+    Var("orgs", "position", "float32", "[0,1]",
+        "stance toward imperialism: 1 critic, 0 pro-imperial; a forum tracks its sponsors (M69)", 1),
+    Var("orgs", "ideological_work", "float32", "[0,1]",
+        "intensity of daily ideological and political work, set by the scenario only (M143)", 0, "scenario"),
+)  # fmt: skip
+
+
+@register
+class GoalCoalitions(TheoryMechanism):
+    """M62: organizations with a common target ally; after the target falls, allies with different goals split.
+
+    Paraphrase: religious and secular anti-imperialist movements of the Third World agree in
+    opposing US dominance but differ in their strategic goals (E L259); the present wave mixes
+    "secular and clerical forces, socialists and nationalists" (E L98). The spec's hook: shared
+    targets give cooperation, different goals give splits after victory and an opening for
+    divide and rule (M94, co_optation family, which reads ``goal`` and ``coalition``).
+
+    Rule, per country and month. A coalition is the set of live orgs sharing ``coalition`` (the
+    anchor row). Before victory, a live org outside any coalition joins the coalition of the
+    other live orgs of its country with the same target (anchor = the lowest row of that
+    target group) with probability ``j62``. Victory = the government was ousted within the
+    last ``window`` months (``months_since_ouster``) or, for orgs targeting the imperial state,
+    the war was given up (``war_withdrawn``). After victory, each coalition whose members have
+    different goals splits with probability ``s62`` a month: members whose goal differs from
+    the anchor's leave (and form their own coalition if two or more), every member of the split
+    coalition counts one in ``splits`` and loses a share ``x62`` of its members (carry-over pool).
+    """
+
+    name = "goal_coalitions"
+    mids = ("M62",)
+    cites = (f"{E} §Conclusion L259", f"{E} §Historical L98")
+    framework = "shared"
+    phase = "organization"
+    reads = ("orgs.exists", "orgs.terminal", "orgs.country", "orgs.target", "orgs.goal", "orgs.coalition",
+             "orgs.splits", "orgs.exits", "countries.months_since_ouster", "globe.war_withdrawn",
+             "agents.org", "agents.status")  # fmt: skip
+    writes = ("orgs.coalition", "orgs.splits", "orgs.exits", "agents.org", "agents.status", "agents.ex_member")
+
+    class Params(Params):
+        """Parameters of ``goal_coalitions``."""
+
+        j62: float = param(0.05, ge=0.0, le=1.0, unit="per month",
+            description="monthly probability an org joins the coalition of the orgs sharing its target",
+            why="mechanism_map M62 default (range 0-0.2); placeholder, no rate in the texts")  # fmt: skip
+        s62: float = param(0.3, ge=0.0, le=1.0, unit="per month",
+            description="monthly probability a coalition of mixed goals splits after its common target has fallen",
+            why="mechanism_map M62 default (range 0.05-0.8)")  # fmt: skip
+        x62: float = param(0.1, ge=0.0, le=1.0, unit="share of members",
+            description="share of members each org of a split coalition loses",
+            why="mechanism_map M62 default (range 0-0.3)")  # fmt: skip
+        window: int = param(12, ge=0, le=600, unit="months",
+            description="months after an ouster during which the common target counts as fallen",
+            why="placeholder: the post-victory period of E L259's divergence")  # fmt: skip
+
+    def step(self, state, params, rng, ctx):  # noqa: D102
+        og, cs = state.orgs, state.countries
+        live = og.exists & (og.terminal != T_DISSOLVED) & (og.terminal != T_RESIDUAL)
+        co = og.coalition
+        co[~live] = -1
+        if live.sum() < 2 and not (co >= 0).any():
+            return
+        victory_c = cs.months_since_ouster <= params.window
+        withdrawn = bool(state.globe.war_withdrawn[0])
+        split_rows: list[int] = []
+        for c in np.unique(og.country[live]):
+            rows = np.flatnonzero(live & (og.country == c))
+            # re-anchor coalitions whose anchor left; a coalition of one is none
+            for cid in np.unique(co[rows][co[rows] >= 0]):
+                mem = rows[co[rows] == cid]
+                new = cid if live[cid] and og.country[cid] == c else mem.min()
+                co[mem] = new if mem.size >= 2 else -1
+            vic = victory_c[c] | (withdrawn & (og.target[rows] == _IMPERIAL_TARGET))
+            # splits after victory
+            for cid in np.unique(co[rows][(co[rows] >= 0) & vic]):
+                mem = rows[co[rows] == cid]
+                if np.unique(og.goal[mem]).size < 2 or rng.random() >= params.s62:
+                    continue
+                other = mem[og.goal[mem] != og.goal[cid]]
+                stay = mem[og.goal[mem] == og.goal[cid]]
+                co[other] = other.min() if other.size >= 2 else -1
+                co[stay] = cid if stay.size >= 2 else -1
+                split_rows.extend(mem.tolist())
+            # formation before victory
+            for t in np.unique(og.target[rows]):
+                if t == 0:
+                    continue
+                grp = rows[(og.target[rows] == t) & ~vic]
+                if grp.size < 2:
+                    continue
+                inside = grp[co[grp] >= 0]
+                anchor = int(co[inside].min()) if inside.size else int(grp.min())
+                cand = grp[(co[grp] < 0) & (grp != anchor)]
+                join = cand[rng.random(cand.size) < params.j62]
+                if join.size:
+                    co[join] = anchor
+                    co[anchor] = anchor
+        if not split_rows:
+            return
+        sr = np.asarray(split_rows)
+        og.splits[sr] += 1
+        a = state.agents
+        hit = np.zeros(og.n, dtype=bool)
+        hit[sr] = True
+        idx = np.flatnonzero(_ext(hit, False)[a.org])
+        out = idx[rng.random(idx.size, dtype=np.float32) < params.x62]
+        _leave(a, og, out)
+        a.ex_member[out] = True
+
+
+@register
+class ForumSponsorDrift(TheoryMechanism):
+    """M69: a symbolic forum's stance drifts with its sponsors, and so does what it teaches its participants.
+
+    Paraphrase: Latin American forums such as the World Social Forum educate, but their effect
+    is mostly symbolic or inspirational for participants; the WSF turned from a critic of
+    imperialism into a "much more ambiguous enterprise" as a key sponsor, Brazil's Workers
+    Party, became pro-imperial (E L233).
+
+    Rule: a forum is a Big-Event coalition (``is_event_coalition``) in a non-core country. Its
+    sponsors' stance in country c is ``sponsor = (1 - ally_defection_c) * (domestic_policy_c if
+    holds_state_c else 1)``: an allied party changing course (D43) or a movement-backed
+    government drifting to the capital-preferred course (M111/M117) pulls it down. Each month
+    ``position += rho69 * (sponsor - position)``. In a month the forum holds its event, each
+    active member gains ``c69 * position * (1 - consciousness)``; the forum's effect on policy
+    stays M51's small event weight.
+    """
+
+    name = "forum_sponsor_drift"
+    mids = ("M69",)
+    cites = (f"{E} §Tactics L233",)
+    framework = "shared"
+    phase = "organization"
+    reads = ("orgs.exists", "orgs.class_base", "orgs.form", "orgs.scope", "orgs.tactic", "orgs.country",
+             "orgs.calling", "orgs.position", "countries.is_core", "countries.ally_defection",
+             "countries.holds_state", "countries.domestic_policy", "agents.org", "agents.status",
+             "agents.consciousness")  # fmt: skip
+    writes = ("orgs.position", "agents.consciousness")
+
+    class Params(Params):
+        """Parameters of ``forum_sponsor_drift``."""
+
+        rho69: float = param(0.1, ge=0.0, le=1.0, unit="per month",
+            description="share of the gap to the sponsors' stance a forum closes each month",
+            why="mechanism_map M69 default (range 0.01-0.5)")  # fmt: skip
+        c69: float = param(0.02, ge=0.0, le=1.0, unit="per event",
+            description="consciousness gained by an active participant of a forum event at full critical stance (share of the room to 1)",
+            why="placeholder: 'educational function', mostly symbolic (E L233); small next to M68's practice")  # fmt: skip
+
+    def step(self, state, params, rng, ctx):  # noqa: D102
+        og, cs, a = state.orgs, state.countries, state.agents
+        forum = og.exists & is_event_coalition(og) & ~cs.is_core[og.country]
+        if not forum.any():
+            return
+        sponsor = (1.0 - cs.ally_defection) * np.where(cs.holds_state, cs.domestic_policy, 1.0)
+        f = np.flatnonzero(forum)
+        pos = og.position
+        pos[f] += (params.rho69 * (sponsor[og.country[f]] - pos[f])).astype(np.float32)
+        np.clip(pos, 0, 1, out=pos)
+        event = forum & og.calling
+        if not event.any() or params.c69 <= 0:
+            return
+        gain = np.where(event, params.c69 * pos, 0.0).astype(np.float32)
+        idx = np.flatnonzero(_ext(gain)[a.org] > 0)
+        st = a.status[idx]
+        idx = idx[(st == MOB) | (st == ORG) | (st == ARM)]
+        cons = a.consciousness[idx]
+        cons += gain[a.org[idx]] * (np.float32(1) - cons)
+        a.consciousness[idx] = cons
+
+
+@register
+class IdeologicalWork(TheoryMechanism):
+    """M143: where an organization does daily ideological and political work, members' consciousness deepens and it recruits.
+
+    Paraphrase: a 2005 statement reports local activists building independent anti-war,
+    anti-imperialist organizations and calls for daily ideological and political work, stronger
+    organizations and broad mass actions (S1 L21, L27). Its forecast that "the initiative will
+    pass to the people" is not modelled (theory_spec 7.2, X13): nothing here drifts on its own.
+
+    Rule: only orgs whose scenario sets ``ideological_work = w > 0`` act. Each month their
+    members gain ``c143 * w * (1 - consciousness)``, and each free agent of the org's country
+    outside any organization (not party-absorbed, grievance >= ``min_grievance``, of a popular
+    class) joins it with probability ``r143 * w * grievance * match`` (match 1 for the org's
+    class base or a multi-class org, ``match_ally`` for another popular class). This is a
+    recruitment channel added to M45's ties, not a change of M45's rate (deviation from the map's
+    multiplier, which would need an edit of ``org_recruitment``).
+    """
+
+    name = "ideological_work"
+    mids = ("M143",)
+    cites = (f"{S1} L21", f"{S1} L27")
+    framework = "shared"
+    phase = "organization"
+    reads = ("orgs.exists", "orgs.terminal", "orgs.ideological_work", "orgs.country", "orgs.class_base",
+             "agents.org", "agents.status", "agents.consciousness", "agents.country", "agents.grievance",
+             "agents.party_absorbed", "agents.class_code")  # fmt: skip
+    writes = ("agents.consciousness", "agents.org", "agents.status")
+
+    class Params(Params):
+        """Parameters of ``ideological_work``."""
+
+        c143: float = param(0.01, ge=0.0, le=1.0, unit="per month",
+            description="consciousness gained per month by members at full ideological work (share of the room to 1)",
+            why="mechanism_map M143 default (range 0-0.05)")  # fmt: skip
+        r143: float = param(0.005, ge=0.0, le=1.0, unit="per month",
+            description="monthly join probability of an aggrieved free agent at full ideological work and grievance 1",
+            why="placeholder; the map's multiplier r143 = 0.5 recast as a separate channel (see docstring)")  # fmt: skip
+        min_grievance: float = param(0.05, ge=0.0, le=1.0, unit="[0,1]",
+            description="grievance below which an agent is not reached",
+            why="same floor as org_recruitment")  # fmt: skip
+        match_ally: float = param(0.5, ge=0.0, le=1.0, unit="factor",
+            description="join factor for a popular class other than the org's class base",
+            why="mechanism_map M45 default")  # fmt: skip
+
+    def step(self, state, params, rng, ctx):  # noqa: D102
+        og, a = state.orgs, state.agents
+        iw = og.ideological_work
+        on = og.exists & (iw > 0) & (og.terminal != T_DISSOLVED) & (og.terminal != T_RESIDUAL)
+        if not on.any():
+            return
+        gain = np.where(on, params.c143 * iw, 0.0).astype(np.float32)
+        idx = np.flatnonzero(_ext(gain)[a.org] > 0)
+        cons = a.consciousness[idx]
+        cons += gain[a.org[idx]] * (np.float32(1) - cons)
+        a.consciousness[idx] = cons
+        popular = np.zeros(256, dtype=bool)
+        popular[list(POPULAR)] = True
+        for j in np.flatnonzero(on):
+            c = int(og.country[j])
+            lo, hi = np.searchsorted(a.country, [c, c + 1])
+            cls = a.class_code[lo:hi]
+            g = a.grievance[lo:hi]
+            ok = (a.org[lo:hi] < 0) & (a.status[lo:hi] < JAIL) & ~a.party_absorbed[lo:hi] & (g >= params.min_grievance)
+            ok &= popular[cls.view(np.uint8)]
+            cand = np.flatnonzero(ok)
+            if cand.size == 0:
+                continue
+            cb = og.class_base[j]
+            match = np.where((cb < 0) | (cls[cand] == cb), 1.0, params.match_ally)
+            p = params.r143 * iw[j] * g[cand] * match
+            join = lo + cand[rng.random(cand.size) < p]
+            a.org[join] = j
+            st = a.status[join]
+            st[st == MOB] = ORG
+            a.status[join] = st
+
+
+# --------------------------------------------------------------------------------------------
+# Bolivia's three factors (M105); indigenous organizing on a new basis (M123)
+# --------------------------------------------------------------------------------------------
+
+I = "001_f7b7902be34493f6.txt"  # Robinson 2006 interview (theory_spec: I)  # noqa: E741
+
+COLUMNS = COLUMNS + (
+    Var("countries", "intervention_history", "float32", "[0,1]",
+        "accumulated memory of long-term foreign intervention: military, eradication, mine closures, coups (M105)", 0),
+    Var("orgs", "dual_track", "bool", "flag",
+        "combines direct action with its own independent electoral vehicle, leaders linked to the base (M105)", 0),
+    Var("orgs", "autonomy", "float32", "[0,1]", "autonomy of an indigenous organization's base (M123)", 1),
+    Var("orgs", "coalition_linked", "bool", "flag", "an indigenous organization linked into a national coalition (M123)", 0),
+)  # fmt: skip
+
+_DIRECT_ACTION = np.zeros(len(TACTICS), dtype=bool)
+_DIRECT_ACTION[[TACTICS.index(t) for t in ("blockade", "building_takeover", "general_strike", "disruption")]] = True
+_M105_DEEP = np.zeros(64, dtype=bool)
+_M105_DEEP[[C["peasant_farmer"], C["landless_rural_worker"], C["indigenous_community"], C["industrial_worker"]]] = True
+_POPULAR_LUT = np.zeros(64, dtype=bool)
+_POPULAR_LUT[list(POPULAR)] = True
+_NATIONAL_ISSUES = ("free_trade_agreement", "structural_adjustment", "privatization", "debt_service")
+_INDIGENOUS_ISSUES = ("free_trade_agreement", "resource_extraction", "land_titling_end", "agribusiness")
+
+
+def _largest(og, rows_mask: np.ndarray, n_countries: int) -> np.ndarray:
+    """Per country, the row of the largest organization in ``rows_mask`` (-1 if none)."""
+    best = np.full(n_countries, -1, dtype=np.int64)
+    for j in np.flatnonzero(rows_mask):
+        c = og.country[j]
+        if best[c] < 0 or og.members[j] > og.members[best[c]]:
+            best[c] = j
+    return best
+
+
+@register
+class BoliviaSustainedMovement(TheoryMechanism):
+    """M105: long intervention, a revolutionary tradition and disciplined mass leadership combining direct action and elections sustain a movement.
+
+    Paraphrase: E explains Bolivia's strong movement by three factors (E L203-L205): long US
+    intervention (coups, eradication, mine closures) that left a "deep seated and widespread"
+    anti-imperialist consciousness among peasants and workers; a revolutionary tradition giving
+    a "capacity for sustained struggle"; and a mass-based, disciplined leadership of coca
+    farmers that "combines rural-based direct action with urban electoral politics" and links the
+    local demand to national opposition (ALCA).
+
+    Rule, each month (``x`` = max of the country's ``intervention``, ``crop_eradication``,
+    ``mine_closure``, ``coup_attempt`` intensities)::
+
+        intervention_history += memory_rate * x * (1 - intervention_history)
+        C1-C3, C9: consciousness = max(consciousness, floor * intervention_history)      (1)
+        dual_track = exists, independent power orientation, own vehicle (form not horizontal),
+                     direct-action main tactic, leader_linkage >= min_linkage          (3)
+
+    The largest dual-track organization of a country recruits nationally (urban and rural):
+    each unaffiliated, free popular-class agent with grievance >= ``min_grievance`` joins it with
+    probability ``national_rate * leader_linkage * grievance * (1 + tradition_weight *
+    revolutionary_tradition)`` (factor (2): the tradition widens the pool's readiness). A
+    dual-track organization below system scope widens its program one step (issue -> sector ->
+    system) with probability ``link_rate * dual_track_bonus * n`` (``n`` = active national
+    policy issues), and its members then observe the macro-micro link.
+    """
+
+    name = "bolivia_sustained_movement"
+    mids = ("M105",)
+    cites = (f"{E} §Sustained L203-L205",)
+    phase = "organization"
+    reads = ("countries.intervention", "countries.crop_eradication", "countries.mine_closure",
+             "countries.coup_attempt", "countries.intervention_history", "countries.revolutionary_tradition",
+             *(f"countries.{k}" for k in _NATIONAL_ISSUES), "orgs.exists", "orgs.country", "orgs.power_orientation",
+             "orgs.form", "orgs.tactic", "orgs.leader_linkage", "orgs.members", "orgs.scope", "orgs.terminal",
+             "agents.country", "agents.class_code", "agents.consciousness", "agents.org", "agents.status",
+             "agents.grievance", "agents.party_absorbed")  # fmt: skip
+    writes = ("countries.intervention_history", "orgs.dual_track", "orgs.scope", "agents.consciousness",
+              "agents.org", "agents.status", "agents.link_observed")  # fmt: skip
+
+    class Params(Params):
+        """Parameters of ``bolivia_sustained_movement``."""
+
+        memory_rate: float = param(0.02, ge=0.0, le=1.0, unit="per month",
+            description="growth of the intervention memory at full intensity", why="placeholder; 'long-term' (E L203)")  # fmt: skip
+        floor: float = param(0.3, ge=0.0, le=1.0, unit="[0,1]",
+            description="consciousness floor of peasants and workers at full intervention memory",
+            why="placeholder; map f105 (E L203 'deep seated and widespread')")  # fmt: skip
+        min_linkage: float = param(0.6, ge=0.0, le=1.0, unit="[0,1]",
+            description="leader linkage a dual-track organization needs (disciplined mass-based leadership)",
+            why="placeholder; E L205")  # fmt: skip
+        national_rate: float = param(0.005, ge=0.0, le=1.0, unit="per month",
+            description="monthly join probability of a popular-class agent at full linkage and grievance",
+            why="placeholder; map M105 (3): recruitment across urban and rural classes")  # fmt: skip
+        min_grievance: float = param(0.1, ge=0.0, le=1.0, unit="[0,1]",
+            description="grievance below which an agent is not drawn in", why="placeholder")  # fmt: skip
+        tradition_weight: float = param(1.0, ge=0.0, le=5.0, unit="factor",
+            description="how much the revolutionary tradition raises readiness to be drawn in",
+            why="placeholder; E L203 'capacity for sustained struggle'")  # fmt: skip
+        link_rate: float = param(0.03, ge=0.0, le=1.0, unit="per month per issue",
+            description="monthly probability of widening the program per active national issue",
+            why="map l55 (M55 default)")  # fmt: skip
+        dual_track_bonus: float = param(2.0, ge=1.0, le=4.0, unit="factor",
+            description="factor on the widening probability for a dual-track organization", why="map dual_track_bonus")  # fmt: skip
+
+    def step(self, state, params, rng, ctx):  # noqa: D102
+        cs, og, a = state.countries, state.orgs, state.agents
+        x = np.maximum.reduce([cs.intervention, cs.crop_eradication, cs.mine_closure, cs.coup_attempt])
+        h = cs.intervention_history
+        h += (params.memory_rate * x * (1.0 - h)).astype(np.float32)
+        if h.any():
+            fl = (np.float32(params.floor) * h)[a.country]
+            idx = np.flatnonzero(_M105_DEEP[a.class_code] & (a.consciousness < fl))
+            a.consciousness[idx] = fl[idx]
+        dual = (og.exists & (og.terminal == T_ACTIVE) & (og.power_orientation == PO_INDEPENDENT)
+                & (og.form != HORIZONTAL) & _DIRECT_ACTION[og.tactic] & (og.leader_linkage >= params.min_linkage))  # fmt: skip
+        og.dual_track[:] = dual
+        if not dual.any():
+            return
+        n_issues = sum((cs.columns()[k] > 0).astype(np.int32) for k in _NATIONAL_ISSUES)
+        rows = np.flatnonzero(dual & (og.scope < SYSTEM))
+        widen = rows[rng.random(rows.size) < params.link_rate * params.dual_track_bonus * n_issues[og.country[rows]]]
+        if widen.size:
+            og.scope[widen] += 1
+            lut = np.zeros(og.n + 1, dtype=bool)
+            lut[widen] = True
+            a.link_observed[lut[a.org]] = True
+        best = _largest(og, dual, cs.n)
+        lin = np.where(best >= 0, og.leader_linkage[np.maximum(best, 0)], 0.0)
+        rate = (params.national_rate * lin * (1.0 + params.tradition_weight * cs.revolutionary_tradition)).astype(np.float32)
+        r_a = rate[a.country]
+        pool = np.flatnonzero((r_a > 0) & (a.org < 0) & (a.status < ORG) & _POPULAR_LUT[a.class_code]
+                              & (a.grievance >= params.min_grievance) & ~a.party_absorbed)  # fmt: skip
+        join = pool[rng.random(pool.size, dtype=np.float32) < r_a[pool] * a.grievance[pool]]
+        if join.size:
+            a.org[join] = best[a.country[join]]
+            st = a.status[join]
+            st[st == MOB] = ORG
+            a.status[join] = st
+
+
+@register
+class IndigenousOrganizing(TheoryMechanism):
+    """M123: indigenous communities organize on a new basis; class-only programs fail to hold them; linkage trades autonomy for reach.
+
+    Paraphrase: the twentieth-century Left built broad class bases but often "ignored particular
+    ethnic and racial oppression"; after its collapse, indigenous communities "organized on a
+    new basis" and have led popular movements, e.g. the resistance to the FTA in Colombia (I
+    L41). The open problem is how to "preserve autonomy at the base" while linking diverse forces
+    in a collective project (I L17). TNC side of X10 (in the IMP set C3 is a class fraction).
+
+    Rule, each month (TNC set)::
+
+        indigenous agents:            grievance = max(grievance, ethnic_grievance)   (ethnic axis)
+        indigenous members of organizations whose class base is not C3 (class-only programs)
+                                      leave with prob exit_rate * (1 - class_match)
+        indigenous organization (class base C3), the largest per country:
+            unaffiliated free indigenous agents with grievance >= min_grievance join with prob
+            join_rate * leader_linkage * (link_reach if coalition_linked else 1)
+        unlinked indigenous organization, national issue at intensity y (FTA, extraction,
+        communal titles, agribusiness): links into the national coalition with prob
+        link_rate * y; on linking autonomy -= autonomy_cost.
+
+    The trade-off is recorded (reach up, autonomy down); no preference is built in.
+    """
+
+    name = "indigenous_organizing"
+    mids = ("M123",)
+    cites = (f"{I} L41", f"{I} L17")
+    framework = "tnc"
+    phase = "organization"
+    reads = ("agents.indigenous", "agents.grievance", "agents.org", "agents.status", "agents.country",
+             "agents.party_absorbed", "orgs.exists", "orgs.country", "orgs.class_base", "orgs.terminal",
+             "orgs.leader_linkage", "orgs.members", "orgs.autonomy", "orgs.coalition_linked",
+             *(f"countries.{k}" for k in _INDIGENOUS_ISSUES))  # fmt: skip
+    writes = ("agents.grievance", "agents.org", "agents.status", "orgs.autonomy", "orgs.coalition_linked",
+              "orgs.exits")  # fmt: skip
+
+    class Params(Params):
+        """Parameters of ``indigenous_organizing``."""
+
+        ethnic_grievance: float = param(0.45, ge=0.0, le=1.0, unit="[0,1]",
+            description="grievance floor of indigenous agents from ethnic and racial oppression",
+            why="placeholder; midpoint of the map's 0.3-0.6")  # fmt: skip
+        class_match: float = param(0.3, ge=0.0, le=1.0, unit="factor",
+            description="how well a class-only organization holds indigenous members (1 = as well as its own class)",
+            why="map m123")  # fmt: skip
+        exit_rate: float = param(0.05, ge=0.0, le=1.0, unit="per month",
+            description="monthly exit probability of an indigenous member of a class-only organization at class_match 0",
+            why="placeholder")  # fmt: skip
+        join_rate: float = param(0.02, ge=0.0, le=1.0, unit="per month",
+            description="monthly join probability of an unaffiliated indigenous agent at full leader linkage",
+            why="placeholder; indigenous organizations recruit at the full rate (map M123)")  # fmt: skip
+        min_grievance: float = param(0.1, ge=0.0, le=1.0, unit="[0,1]",
+            description="grievance below which an agent is not drawn in", why="placeholder")  # fmt: skip
+        link_rate: float = param(0.02, ge=0.0, le=1.0, unit="per month",
+            description="monthly linking probability of an indigenous organization at full national-issue intensity",
+            why="placeholder; I L41 (national FTA resistance)")  # fmt: skip
+        link_reach: float = param(1.5, ge=1.0, le=5.0, unit="factor",
+            description="recruitment factor of a linked indigenous organization", why="map M123 reach x1.5")  # fmt: skip
+        autonomy_cost: float = param(0.2, ge=0.0, le=1.0, unit="[0,1]",
+            description="autonomy an indigenous organization loses on linking", why="map M123")  # fmt: skip
+
+    def step(self, state, params, rng, ctx):  # noqa: D102
+        a, og, cs = state.agents, state.orgs, state.countries
+        ind = np.flatnonzero(a.indigenous)
+        if ind.size == 0:
+            return
+        g = a.grievance
+        low = ind[g[ind] < params.ethnic_grievance]
+        g[low] = np.float32(params.ethnic_grievance)
+        own = og.exists & (og.class_base == C["indigenous_community"]) & (og.terminal == T_ACTIVE)
+        # class-only organizations fail to hold indigenous members
+        o = a.org[ind]
+        mem = ind[o >= 0]
+        mem = mem[~own[a.org[mem]]]
+        leave = mem[rng.random(mem.size, dtype=np.float32) < params.exit_rate * (1.0 - params.class_match)]
+        _leave(a, og, leave)
+        if not own.any():
+            return
+        # linking into a national coalition: reach up, autonomy down
+        y = np.maximum.reduce([cs.columns()[k] for k in _INDIGENOUS_ISSUES])
+        cand = np.flatnonzero(own & ~og.coalition_linked)
+        link = cand[rng.random(cand.size) < params.link_rate * y[og.country[cand]]]
+        og.coalition_linked[link] = True
+        og.autonomy[link] = np.maximum(og.autonomy[link] - np.float32(params.autonomy_cost), np.float32(0))
+        # indigenous organizations recruit indigenous agents at the full rate
+        best = _largest(og, own, cs.n)
+        b0 = np.maximum(best, 0)
+        rate = np.where(best >= 0, params.join_rate * og.leader_linkage[b0]
+                        * np.where(og.coalition_linked[b0], params.link_reach, 1.0), 0.0).astype(np.float32)  # fmt: skip
+        pool = ind[(a.org[ind] < 0) & (a.status[ind] < ORG) & (g[ind] >= params.min_grievance) & ~a.party_absorbed[ind]]
+        r = rate[a.country[pool]]
+        join = pool[rng.random(pool.size, dtype=np.float32) < r]
+        if join.size:
+            a.org[join] = best[a.country[join]]
+            st = a.status[join]
+            st[st == MOB] = ORG
+            a.status[join] = st

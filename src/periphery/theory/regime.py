@@ -819,7 +819,8 @@ class ImpPolicyCourse(TheoryMechanism):
              "countries.foreign_policy_autonomy", "countries.base_organization", "countries.bourgeois_share",
              "countries.conciliator_share", "countries.drifting", "countries.old_state_destroyed",
              "countries.army_mass_linkage", "countries.cadre_renewal", "countries.relative_welfare",
-             "countries.external_partners", "countries.repression")  # fmt: skip
+             "countries.external_partners", "countries.repression", "countries.policy_ceiling",
+             "countries.fpa_ceiling")  # fmt: skip
     writes = ("countries.domestic_policy", "countries.foreign_policy_autonomy", "countries.policy_regime",
               "countries.drifting", "countries.drifts", "countries.regime", "countries.regime_changes",
               "countries.holds_state", "countries.repression", "countries.ally_in_office", "countries.ally_backer")  # fmt: skip
@@ -859,6 +860,8 @@ class ImpPolicyCourse(TheoryMechanism):
         dr = cs.drifting & left
         dp[dr] -= dp[dr] / np.float32(params.drift_months)
         np.clip(dp, 0.0, 1.0, out=dp)
+        np.minimum(dp, cs.policy_ceiling, out=dp)  # M10: a ratified ALCA binds every government
+        np.minimum(cs.foreign_policy_autonomy, cs.fpa_ceiling, out=cs.foreign_policy_autonomy)
         done = np.flatnonzero(dr & (dp < params.drift_done))
         if done.size:
             cs.drifts[done] += 1
@@ -1004,7 +1007,7 @@ class TncPolicyPull(TheoryMechanism):
     reads = ("countries.regime", "countries.policy_regime", "countries.domestic_policy", "countries.holds_state",
              "countries.is_core", "countries.autonomous_mobilization", "countries.integration_wave",
              "countries.stake_global", "countries.foreign_policy_autonomy", "globe.integration_index",
-             "globe.structural_power")  # fmt: skip
+             "globe.structural_power", "countries.policy_ceiling", "countries.fpa_ceiling")  # fmt: skip
     writes = ("countries.domestic_policy", "countries.foreign_policy_autonomy", "countries.policy_regime",
               "countries.allied_regimes", "countries.blocked_internal", "countries.blocked_opposition")  # fmt: skip
 
@@ -1053,6 +1056,8 @@ class TncPolicyPull(TheoryMechanism):
             push[want[internal | opposition]] = 0.0
         new = np.clip(dp + push - decay * dp, 0.0, 1.0)
         dp[per] = new[per]
+        np.minimum(dp, cs.policy_ceiling, out=dp)  # M10: a ratified ALCA binds every government
+        np.minimum(cs.foreign_policy_autonomy, cs.fpa_ceiling, out=cs.foreign_policy_autonomy)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1150,3 +1155,197 @@ class StatePowerAgenda(TheoryMechanism):
             w = og.members[rows].astype(np.float64) + 1.0
             a.org[who] = rows[rng.choice(rows.size, who.size, p=w / w.sum())]
             a.status[who] = ORG
+
+
+# --------------------------------------------------------------------------------------------
+# Escalated counter-insurgency (M3); ALCA as a formal framework and its advance (M10, M11)
+# --------------------------------------------------------------------------------------------
+
+COLUMNS = COLUMNS + (
+    Var("countries", "ci_killed", "int32", "agents", "organized members of legal organizations killed in counter-insurgency, cumulative (M3)", 0, "mechanism"),
+    Var("countries", "ci_displaced", "int32", "agents", "rural agents displaced by counter-insurgency, cumulative (M3)", 0, "mechanism"),
+    Var("countries", "alca_regime", "int8", "code", "regime code the ALCA rule last saw (-1 before the first step; M11)", -1, "mechanism"),
+    Var("countries", "policy_ceiling", "float32", "[0,1]", "ceiling a ratified trade-and-legal framework puts on domestic_policy (M10)", 1, "mechanism"),
+    Var("countries", "fpa_ceiling", "float32", "[0,1]", "ceiling a ratified trade-and-legal framework puts on foreign_policy_autonomy (M10)", 1, "mechanism"),
+)  # fmt: skip
+
+_URBAN_CI = np.zeros(64, dtype=bool)
+_URBAN_CI[[C["public_employee"], C["informal_unemployed"], C["urban_poor"], C["industrial_worker"]]] = True
+_RURAL_CI = np.zeros(64, dtype=bool)
+_RURAL_CI[[C["peasant_farmer"], C["landless_rural_worker"], C["indigenous_community"]]] = True
+_NON_ELITE = np.zeros(64, dtype=bool)
+_NON_ELITE[[c for c in range(16) if c not in (C["local_bourgeoisie"], C["state_personnel"])]] = True
+ALCA_NONE, ALCA_NEGOTIATING, ALCA_RATIFIED, ALCA_BLOCKED = range(4)  # world_schema.ALCA_STATUS
+
+
+@register
+class CounterinsurgencyEscalation(TheoryMechanism):
+    """M3: an escalated counter-insurgency campaign polarizes the country, impoverishes urban workers and kills organized civilians.
+
+    Paraphrase: E reads the new phase of US intervention in Colombia (Plan Colombia) as having
+    "polarized the country, impoverished the urban workers" and raised the killing of peasants,
+    human-rights activists, journalists and trade unionists (E L51). The rule formalizes the
+    four effects as monthly rates scaled by the campaign's intensity; the armed turn it favours
+    is ``armed_turn`` (M103), the drift of the displaced to the cities is M16.
+
+    Rule, in a country with a ``counterinsurgency`` event at intensity ``ci``, each month::
+
+        urban workers (C4, C6, C7, C9):    income *= 1 - impoverish * ci
+        non-elite periphery classes:       grievance = min(1, grievance + polarize * ci)
+        organized members of legal orgs:   killed with prob kill_rate * ci (recorded as jailed for kill_term)
+        rural C1-C3 not yet displaced:     displaced (land 0) with prob displace_rate * ci
+
+    Killings are counted in ``ci_killed`` and ``killed`` (shared with M104), displacements in
+    ``ci_displaced``.
+    """
+
+    name = "counterinsurgency_escalation"
+    family = "repression"
+    mids = ("M3",)
+    cites = (f"{E} §Conditions L51",)
+    phase = "repression"
+    reads = ("countries.counterinsurgency", "agents.country", "agents.class_code", "agents.income",
+             "agents.grievance", "agents.status", "agents.org", "agents.displaced", "agents.land", "orgs.legal",
+             "orgs.armed")  # fmt: skip
+    writes = ("agents.income", "agents.grievance", "agents.status", "agents.jail_left", "agents.displaced",
+              "agents.land", "countries.killed", "countries.ci_killed", "countries.ci_displaced")  # fmt: skip
+
+    class Params(Params):
+        """Parameters of ``counterinsurgency_escalation``."""
+
+        impoverish: float = param(0.01, ge=0.0, le=0.2, unit="share of income per month",
+            description="monthly income loss of urban workers at full campaign intensity",
+            why="placeholder; map l3 (E L51 'impoverished the urban workers', no rate)")  # fmt: skip
+        polarize: float = param(0.02, ge=0.0, le=0.2, unit="[0,1] per month",
+            description="monthly grievance increment of non-elite classes at full intensity (polarization)",
+            why="placeholder; map a3 (E L51 'polarized the country')")  # fmt: skip
+        kill_rate: float = param(0.002, ge=0.0, le=0.05, unit="per month",
+            description="monthly probability an organized member of a legal organization is killed at full intensity",
+            why="placeholder; map k3 (E L51 lists peasants, activists, journalists, trade unionists)")  # fmt: skip
+        kill_term: int = param(9999, ge=1, le=30000, unit="months",
+            description="jail term recorded for a killed agent (never released within a run)",
+            why="modeller's proxy for death in a status model (as in M104)")  # fmt: skip
+        displace_rate: float = param(0.003, ge=0.0, le=0.1, unit="per month",
+            description="monthly probability a rural C1-C3 agent is displaced at full intensity",
+            why="placeholder; map d3 (E L201: decades of counter-insurgency displaced peasants)")  # fmt: skip
+
+    def step(self, state, params, rng, ctx):  # noqa: D102
+        cs = state.countries
+        ci = cs.counterinsurgency
+        if not ci.any():
+            return
+        a, og = state.agents, state.orgs
+        x = ci.astype(np.float32)[a.country]
+        on = x > 0
+        cls = a.class_code
+        urban = np.flatnonzero(on & _URBAN_CI[cls])
+        a.income[urban] *= np.float32(1) - np.float32(params.impoverish) * x[urban]
+        ne = np.flatnonzero(on & _NON_ELITE[cls])
+        a.grievance[ne] = np.minimum(np.float32(1), a.grievance[ne] + np.float32(params.polarize) * x[ne])
+        cand = np.flatnonzero(on & (a.status == ORG) & (a.org >= 0))
+        o = a.org[cand]
+        cand = cand[og.legal[o] & ~og.armed[o]]
+        dead = cand[rng.random(cand.size, dtype=np.float32) < np.float32(params.kill_rate) * x[cand]]
+        if dead.size:
+            a.status[dead] = JAIL
+            a.jail_left[dead] = params.kill_term
+            k = np.bincount(a.country[dead], minlength=cs.n).astype(np.int32)
+            cs.killed += k
+            cs.ci_killed += k
+        rural = np.flatnonzero(on & _RURAL_CI[cls] & ~a.displaced & (a.status < JAIL))
+        moved = rural[rng.random(rural.size, dtype=np.float32) < np.float32(params.displace_rate) * x[rural]]
+        if moved.size:
+            a.displaced[moved] = True
+            a.land[moved] = 0
+            cs.ci_displaced += np.bincount(a.country[moved], minlength=cs.n).astype(np.int32)
+
+
+@register
+class AlcaAdvance(TheoryMechanism):
+    """M11: the ALCA agreement advances through aligned governments; a change away from them blocks it.
+
+    Paraphrase: E holds that the key to ALCA's advance lies in the aligned regimes (texts:
+    "vassal regimes") and that defeating it "passes through" their overthrow or ousting (E L60,
+    L64). Ousters come from ``government_ouster`` (M52), coups and drifts from the other regime
+    rules; this rule only reads ``countries.regime``.
+
+    Rule, per country, on ``alca_status`` (none, negotiating, ratified, blocked)::
+
+        none and a free_trade_agreement event at intensity f > 0      -> negotiating
+        negotiating, government aligned or repressive-electoral       -> ratified with prob ratify_rate * f
+        negotiating or ratified, the government changed since last month from aligned or
+        repressive-electoral to another type                          -> blocked with prob block_prob
+
+    Blocked is absorbing (the agreement is defeated). Non-aligned governments never ratify.
+    """
+
+    name = "alca_advance"
+    mids = ("M11",)
+    cites = (f"{E} §Conditions L60", f"{E} §Conditions L64")
+    phase = "regime"
+    reads = ("countries.alca_status", "countries.alca_regime", "countries.regime", "countries.free_trade_agreement")
+    writes = ("countries.alca_status", "countries.alca_regime")
+
+    class Params(Params):
+        """Parameters of ``alca_advance``."""
+
+        ratify_rate: float = param(0.01, ge=0.0, le=1.0, unit="per month",
+            description="monthly ratification probability under an aligned government at full event intensity",
+            why="placeholder; map r11")  # fmt: skip
+        block_prob: float = param(0.8, ge=0.0, le=1.0, unit="probability",
+            description="probability a change away from an aligned government blocks the agreement",
+            why="placeholder; map b11 (E L64: defeat 'passes through' ousting the aligned regimes)")  # fmt: skip
+
+    def step(self, state, params, rng, ctx):  # noqa: D102
+        cs = state.countries
+        st, r = cs.alca_status, cs.regime
+        prev = cs.alca_regime
+        was_aligned = (prev == ALIGNED) | (prev == REPR_ELECT)
+        aligned = (r == ALIGNED) | (r == REPR_ELECT)
+        cs.alca_regime[:] = r
+        f = cs.free_trade_agreement
+        u = rng.random(cs.n)
+        left = (prev >= 0) & was_aligned & ~aligned & ((st == ALCA_NEGOTIATING) | (st == ALCA_RATIFIED))
+        blocked = left & (u < params.block_prob)
+        ratify = (st == ALCA_NEGOTIATING) & aligned & ~left & (u < params.ratify_rate * f)
+        start = (st == ALCA_NONE) & (f > 0)
+        st[start] = ALCA_NEGOTIATING
+        st[ratify] = ALCA_RATIFIED
+        st[blocked] = ALCA_BLOCKED
+
+
+@register
+class AlcaPolicyLock(TheoryMechanism):
+    """M10: a ratified ALCA is a formal trade-and-legal framework that locks domestic and foreign policy.
+
+    Paraphrase: ALCA sets up a legal-political framework under a US-controlled commission that
+    consolidates unequal trade and would turn aligned states into formal dependencies, "a
+    colonial mercantile zone" (E L56, L153). Formalized as ceilings on the policy vector that
+    bind every later government while the agreement stays ratified.
+
+    Rule: where ``alca_status`` is ratified, ``policy_ceiling = lock_dom`` and ``fpa_ceiling =
+    lock_fp``; elsewhere both are 1. The single writer of ``domestic_policy`` in each framework
+    (``imp_policy_course`` / ``tnc_policy_pull``) applies the ceilings after its own update.
+    The visibility gain of the agreement (a single, named symbol) is in ``attribution`` (M59).
+    """
+
+    name = "alca_policy_lock"
+    mids = ("M10",)
+    cites = (f"{E} §Conditions L56", f"{E} §ClassStructure L153")
+    phase = "regime"
+    reads = ("countries.alca_status",)
+    writes = ("countries.policy_ceiling", "countries.fpa_ceiling")
+
+    class Params(Params):
+        """Parameters of ``alca_policy_lock``."""
+
+        lock_dom: float = param(0.1, ge=0.0, le=1.0, unit="[0,1]",
+            description="ceiling on domestic policy under a ratified agreement", why="placeholder; map lock_dom")  # fmt: skip
+        lock_fp: float = param(0.2, ge=0.0, le=1.0, unit="[0,1]",
+            description="ceiling on foreign-policy autonomy under a ratified agreement", why="placeholder; map lock_fp")  # fmt: skip
+
+    def step(self, state, params, rng, ctx):  # noqa: D102
+        cs = state.countries
+        rat = cs.alca_status == ALCA_RATIFIED
+        cs.policy_ceiling[:] = np.where(rat, params.lock_dom, 1.0)
+        cs.fpa_ceiling[:] = np.where(rat, params.lock_fp, 1.0)

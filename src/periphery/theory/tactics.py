@@ -372,3 +372,87 @@ class PracticeEducation(TheoryMechanism):
         share = np.bincount(a.country[idx], minlength=cs.n) / np.maximum(cs.n_alive, 1)
         tr = cs.organizational_tradition
         tr += (params.tau68 * share * (1.0 - tr)).astype(np.float32)
+
+
+# --------------------------------------------------------------------------------------------
+# What northern Big Events do (M65)
+# --------------------------------------------------------------------------------------------
+
+COLUMNS = COLUMNS + (
+    Var("globe", "solidarity_network", "float32", "index",
+        "meeting-place and solidarity networks built at northern Big Events, decaying (M65)", 0),
+)  # fmt: skip
+
+
+@register
+class BigEventEffects(TheoryMechanism):
+    """M65: a northern Big Event shows the scope of opposition, educates the passive public and builds networks.
+
+    Paraphrase: in the US and Europe the main form is the Big Event (Seattle, Genoa, Davos,
+    Barcelona), where NGOs, unions and anti-globalization groups converge on meetings of the
+    imperial powers; such events show how wide and deep opposition is, educate the "passive
+    public", may make European rulers "more circumspect" about US plans, and serve as meeting
+    places that build networks of solidarity against repression (E L229).
+
+    Rule: in a month a Big-Event coalition of a core country holds its event (M51's ``calling``),
+    its active members are the participants; ``e = min(1, participants / n_alive / scale)`` is
+    the event's size relative to a very large one. Non-participating core-class agents of that
+    country gain ``ed65 * e * (1 - consciousness)``; with ``E`` the largest ``e`` over core
+    countries this month::
+
+        solidarity_network = (1 - decay) * solidarity_network + n65 * E
+        isolation         += i65 * E * (1 - isolation)
+    """
+
+    name = "big_event_effects"
+    mids = ("M65",)
+    cites = (f"{E} §Tactics L229",)
+    framework = "shared"
+    phase = "core"
+    reads = ("orgs.exists", "orgs.class_base", "orgs.form", "orgs.scope", "orgs.tactic", "orgs.calling",
+             "orgs.country", "countries.is_core", "countries.n_alive", "agents.country", "agents.org",
+             "agents.status", "agents.class_code", "agents.consciousness", "globe.solidarity_network",
+             "globe.isolation")  # fmt: skip
+    writes = ("agents.consciousness", "globe.solidarity_network", "globe.isolation")
+
+    class Params(Params):
+        """Parameters of ``big_event_effects``."""
+
+        scale: float = param(0.01, gt=0.0, le=1.0, unit="share of population",
+            description="participation share at which an event counts as full size",
+            why="placeholder; Seattle's 50,000 (S-SEA) is far below 1 % of the US population")  # fmt: skip
+        ed65: float = param(0.02, ge=0.0, le=1.0, unit="per event",
+            description="consciousness gained by a non-participant at a full-size event (share of the room to 1)",
+            why="mechanism_map M65 default (range 0-0.1)")  # fmt: skip
+        n65: float = param(0.5, ge=0.0, le=10.0, unit="index per event",
+            description="solidarity network built by a full-size event",
+            why="mechanism_map M65 default (range 0-2)")  # fmt: skip
+        decay: float = param(0.05, ge=0.0, le=1.0, unit="per month",
+            description="monthly decay of the solidarity network",
+            why="mechanism_map M65: 5 % a month")  # fmt: skip
+        i65: float = param(0.01, ge=0.0, le=1.0, unit="per event",
+            description="rise of the imperial state's isolation after a full-size event (European circumspection)",
+            why="mechanism_map M65 default (range 0-0.05); E L229 'perhaps'")  # fmt: skip
+
+    def step(self, state, params, rng, ctx):  # noqa: D102
+        from periphery.theory.core_mobilization import core_slices  # the core's agent ranges
+
+        og, cs, a, g = state.orgs, state.countries, state.agents, state.globe
+        net = float(g.solidarity_network[0]) * (1.0 - params.decay)
+        ev = og.exists & og.calling & is_event_coalition(og) & cs.is_core[og.country]
+        top = 0.0
+        if ev.any():
+            for lo, hi in core_slices(state):
+                st = a.status[lo:hi]
+                part = _ext(ev, False)[a.org[lo:hi]] & (st >= STATUS["mobilized"]) & (st <= ARM)
+                e = min(1.0, part.sum() / max(int(cs.n_alive[a.country[lo]]), 1) / params.scale)
+                if e <= 0:
+                    continue
+                top = max(top, e)
+                who = ~part & (a.class_code[lo:hi] >= 16)  # core classes C17-C22
+                cons = a.consciousness[lo:hi]
+                cons[who] += np.float32(params.ed65 * e) * (np.float32(1) - cons[who])
+        g.solidarity_network[0] = net + params.n65 * top
+        if top > 0:
+            iso = float(g.isolation[0])
+            g.isolation[0] = iso + params.i65 * top * (1.0 - iso)

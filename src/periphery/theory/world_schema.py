@@ -189,6 +189,7 @@ EVENT_KINDS: dict[str, tuple[str, str]] = {
     "border_regime": ("D52", "border regime dividing national and immigrant labor"),
     "hegemony_crack": ("D53", "neoliberal hegemony cracking"),
     "elections": ("D54", "electoral conjuncture putting state power on the agenda"),
+    "faction_alliance": ("D32", "imperial alliance with a religious or ethnic faction ('selective use and disuse', M94)"),
 }
 EVENT_NAMES: tuple[str, ...] = tuple(EVENT_KINDS)
 
