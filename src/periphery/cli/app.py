@@ -115,7 +115,8 @@ def runs_list(out: OutOpt = Path("runs")) -> None:
         table.add_column(col)
     for r in rows:
         table.add_row(r["run_id"], r["model"], str(r["seed"]), str(r["steps"]), r["status"],
-                      str(r["created_at"]), f"{r['wall_seconds']:.2f}")  # fmt: skip
+                      str(r["created_at"]),
+                      "-" if r["wall_seconds"] is None else f"{r['wall_seconds']:.2f}")  # fmt: skip
     out_console.print(table)
 
 

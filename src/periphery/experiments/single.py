@@ -80,7 +80,15 @@ def validate_params(cls: type[Params], values: dict[str, Any], where: str) -> Pa
 
 def resolve_target(target: str, sets: list[str] | None = None) -> Target:
     """Turn a model name (or scenario path) and ``--set`` items into a validated ``Target``."""
-    values = parse_sets(sets or [])
+    return resolve(target, parse_sets(sets or []))
+
+
+def resolve(target: str, values: dict[str, Any]) -> Target:
+    """Turn a model name (or scenario path) and parameter values into a validated ``Target``.
+
+    ``values`` may hold strings (from ``--set``) or typed values (from an experiment file);
+    pydantic validates both the same way.
+    """
     if target.endswith(".toml") or Path(target).is_file():
         return _scenario_target(Path(target), values)
     try:
@@ -118,6 +126,15 @@ def check_writable(out: Path) -> None:
                           "give a writable folder") from None
 
 
+def simulate(target: Target, steps: int, seed: int,
+             progress: Callable[[int], None] | None = None) -> tuple[pa.Table, Any, float]:
+    """Build and run ``target``; return its per-step series, the model and the wall time (s)."""
+    model = target.build(seed)
+    t0 = time.perf_counter()
+    rec = run(model, steps, progress=progress, every=max(1, steps // 100))
+    return rec.to_arrow(), model, time.perf_counter() - t0
+
+
 def run_target(target: Target, steps: int, seed: int, out: Path,
                progress: Callable[[int], None] | None = None) -> RunResult:
     """Build, run and store one run of ``target``."""
@@ -126,11 +143,7 @@ def run_target(target: Target, steps: int, seed: int, out: Path,
     if seed < 0:
         raise TargetError(f"--seed: must be an integer >= 0; got {seed}")
     check_writable(out)
-    model = target.build(seed)
-    t0 = time.perf_counter()
-    rec = run(model, steps, progress=progress, every=max(1, steps // 100))
-    wall = time.perf_counter() - t0
-    series = rec.to_arrow()
+    series, model, wall = simulate(target, steps, seed, progress)
     identity = {"model": target.model, "params": target.params, "seed": seed, "steps": steps,
                 "code_version": code_version(), **target.identity_extra}  # fmt: skip
     rid = RunStore(out).save(identity, series, wall)

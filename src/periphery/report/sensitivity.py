@@ -29,7 +29,9 @@ def indices_figure(results: Sequence[Any], title: str = "") -> Figure:
         Figure title.
     """
     n = max(len(results), 1)
-    fig = Figure(figsize=(max(6.0, 1.2 * len(results[0].rows) + 3) if results else 6.0, 3.2 * n), dpi=100)
+    fig = Figure(
+        figsize=(max(6.0, 1.2 * len(results[0].rows) + 3) if results else 6.0, 3.2 * n), dpi=100
+    )
     axes = fig.subplots(n, 1, squeeze=False)[:, 0]
     for ax, res in zip(axes, results):
         names = [r["parameter"] for r in res.rows]
@@ -39,7 +41,12 @@ def indices_figure(results: Sequence[Any], title: str = "") -> Figure:
             conf = np.array([r.get(f"{key}_conf", np.nan) for r in res.rows], dtype=float)
             ax.bar(x + (k - 0.5) * 0.38, np.nan_to_num(vals), 0.38, label=label,
                    yerr=None if np.isnan(conf).all() else np.nan_to_num(conf), capsize=3)  # fmt: skip
-        ax.set_xticks(x, names, rotation=20 if len(names) > 4 else 0, ha="right" if len(names) > 4 else "center")
+        ax.set_xticks(
+            x,
+            names,
+            rotation=20 if len(names) > 4 else 0,
+            ha="right" if len(names) > 4 else "center",
+        )
         note = "" if res.varies else " (does not vary: indices undefined)"
         ax.set_title(f"{res.outcome}{note}", fontsize=10)
         ax.axhline(0, color="black", lw=0.5)

@@ -43,6 +43,11 @@ def write_parquet(table: pa.Table, path: Path) -> None:
                                            write_statistics=True))  # fmt: skip
 
 
+def write_bytes(data: bytes, path: Path) -> None:
+    """Write ``data`` to ``path`` atomically."""
+    _atomic(path, lambda p: p.write_bytes(data))
+
+
 def write_json(obj: Any, path: Path) -> None:
     """Write ``obj`` as indented JSON to ``path`` atomically."""
     text = json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n"
