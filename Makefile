@@ -45,6 +45,8 @@ browser:
 
 bench: $(STAMP_BENCH)
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/sweep_efficiency.py
+	$(PY) benchmarks/world_scale.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache
