@@ -163,8 +163,13 @@ def test_change_parameter_run_live_and_see_the_chart_change(page):
     set_steps(page, "150")
     fill(page, "legitimacy", "0.6")
     run_and_wait(page)
+    # The notice and the values are separate widgets; the page may show the new notice a frame
+    # before the new values, so wait for the values to change rather than read them at once.
+    page.wait_for_function(
+        "b => { const v = document.querySelector('.periphery-values'); return v && v.innerText !== b; }",
+        arg=first_values,
+    )
     assert chart_src(page) != first
-    assert page.locator(".periphery-values").first.inner_text() != first_values
     assert re.search(r"step 150: quiet \d+, active \d+, jailed \d+",
                      page.locator(".periphery-values").first.inner_text())  # fmt: skip
     shot(page, "02-run-after-parameter-change")
