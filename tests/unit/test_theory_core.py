@@ -315,3 +315,28 @@ def test_no_core_country_costs_nothing(name):
     w = build(sc, None, 0)
     run(w, 2)
     assert w.state.globe.core_mobilized[0] == 0.0
+
+
+def test_core_welfare_cuts_lower_core_incomes_only_when_on():
+    """M85's material premise: D30 cuts core workers' income; without the event nothing moves."""
+    from periphery.theory.base import REGISTRY, load_all
+    from periphery.theory.world_schema import CLASS_CODE
+
+    load_all()
+    mech = REGISTRY["core_welfare_cuts"]()
+    params = mech.Params()
+    w = world(scenario(cas=0, draft=0, events=(), agents=3000))
+    a, cs = w.state.agents, w.state.countries
+    core = np.flatnonzero(a.class_code == CLASS_CODE["core_worker"])
+    assert core.size > 0
+    before = a.income.copy()
+    rng = np.random.default_rng(1)
+    for _ in range(24):
+        mech.step(w.state, params, rng, w.ctx)
+    assert np.array_equal(a.income, before)  # no event: no change
+    cs.core_welfare_cuts[:] = np.float32(1.0)
+    for _ in range(24):
+        mech.step(w.state, params, rng, w.ctx)
+    assert a.income[core].mean() < before[core].mean() - 0.05
+    others = np.flatnonzero(~np.isin(a.class_code, [CLASS_CODE["core_worker"], CLASS_CODE["core_middle_class"]]))
+    assert np.array_equal(a.income[others], before[others])

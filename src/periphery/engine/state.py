@@ -56,7 +56,17 @@ class Schema:
         return tuple(c for c in self.columns if c.entity == entity)
 
     def __contains__(self, key: str) -> bool:
-        return any(c.key == key for c in self.columns)
+        return key in self._keys
+
+    @property
+    def _keys(self) -> frozenset[str]:
+        # Schedules check hundreds of reads against hundreds of columns at every build; a set
+        # (cached on the frozen instance) keeps that check out of the run time.
+        keys = self.__dict__.get("_key_set")
+        if keys is None:
+            keys = frozenset(c.key for c in self.columns)
+            object.__setattr__(self, "_key_set", keys)
+        return keys
 
     def allocate(self, sizes: Mapping[str, int]) -> State:
         """Zero-filled state with ``sizes[entity]`` rows per entity."""

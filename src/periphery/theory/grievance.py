@@ -197,6 +197,57 @@ class AusterityIncome(TheoryMechanism):
 
 
 @register
+class CoreWelfareCuts(TheoryMechanism):
+    """M85: falling living standards in the core during a war lower core workers' incomes.
+
+    Paraphrase: during the Iraq war unemployment rose and health and education benefits were
+    cut for the mass of wage and salaried people in the core while corporate profits rose; the
+    text reports that these losses did not bring those classes into an anti-war movement
+    (E L118-L120, driver D30). This rule formalizes only the material premise: the loss of
+    income. Whether the loss mobilizes anyone is left to the activation rules (``activation``
+    and the core gate of ``core_activation``), which is what prediction P22 checks.
+
+    Rule: with ``w = core_welfare_cuts`` in the agent's country, core workers (C18) and the core
+    middle class (C17) see income move toward ``1 - max_loss * w`` at ``speed`` per month; an
+    employed core worker loses the job with probability ``layoff * w`` a month.
+    """
+
+    name = "core_welfare_cuts"
+    mids = ("M85",)
+    cites = (f"{E} §US L118-L120",)
+    framework = "shared"
+    phase = "economy"
+    reads = ("countries.core_welfare_cuts", "agents.country", "agents.class_code", "agents.employment",
+             "agents.income")  # fmt: skip
+    writes = ("agents.income", "agents.employment")
+
+    class Params(Params):
+        """Parameters of ``core_welfare_cuts``."""
+
+        max_loss: float = param(0.2, ge=0.0, le=1.0, unit="share of income",
+            description="long-run income loss of core workers at full intensity (benefits and jobs)",
+            why="placeholder; E L120 names unemployment and benefit cuts, no figure")  # fmt: skip
+        speed: float = param(0.03, ge=0.0, le=1.0, unit="per month",
+            description="share of the gap to the floor closed each month",
+            why="placeholder: cuts felt within a few years of a war")  # fmt: skip
+        layoff: float = param(0.002, ge=0.0, le=1.0, unit="per month",
+            description="monthly layoff probability of an employed core worker at full intensity",
+            why="placeholder; E L120 says unemployment rose, no rate")  # fmt: skip
+
+    def step(self, state, params, rng, ctx):  # noqa: D102
+        w = state.countries.core_welfare_cuts
+        if not w.any():
+            return
+        a = state.agents
+        w_agent = w[a.country]
+        hit = _class_mask(a.class_code, (C["core_worker"], C["core_middle_class"])) & (w_agent > 0)
+        _lower_toward(a.income, hit, 1.0 - params.max_loss * w_agent, params.speed)
+        workers = np.flatnonzero(hit & (a.class_code == C["core_worker"]) & (a.employment == EMPLOY["formal"]))
+        fired = workers[rng.random(workers.size, dtype=np.float32) < params.layoff * w_agent[workers]]
+        a.employment[fired] = EMPLOY["unemployed"]
+
+
+@register
 class PrivatizationEffects(TheoryMechanism):
     """M5, M23: privatization to foreign firms brings layoffs and higher utility prices.
 
