@@ -12,7 +12,7 @@ import numpy as np
 
 from periphery.engine.params import Params, param
 from periphery.theory.base import TheoryMechanism, register
-from periphery.theory.world_schema import REGIME_CODE, STATUS, C, Var
+from periphery.theory.world_schema import LEFT_REGIMES, REGIME_CODE, STATUS, C, Var
 
 E = "000_c5680132a7806926.txt"  # Petras 2003 (theory_spec: E)
 
@@ -101,9 +101,6 @@ class PatronageLoyalty(TheoryMechanism):
              "agents.class_code", "agents.patronage_job", "agents.status", "agents.org")  # fmt: skip
     writes = ("agents.patronage_job", "agents.status", "agents.org")
 
-    _LEFT = np.zeros(256, dtype=bool)
-    _LEFT[[REGIME_CODE["nationalist"], REGIME_CODE["revolutionary"]]] = True
-
     class Params(Params):
         """Parameters of ``patronage_loyalty``."""
 
@@ -121,7 +118,7 @@ class PatronageLoyalty(TheoryMechanism):
         idx = np.flatnonzero(a.patronage_job)
         if idx.size == 0:
             return
-        patron_right = ~self._LEFT[cs.regime.view(np.uint8)]
+        patron_right = ~LEFT_REGIMES[cs.regime.view(np.uint8)]
         st = a.status
         s_i = st[idx]
         idx = idx[patron_right[a.country[idx]] & ((a.org[idx] >= 0) | ((s_i >= MOB) & (s_i < JAIL)))]

@@ -20,7 +20,7 @@ import numpy as np
 
 from periphery.engine.params import Params, param
 from periphery.theory.base import TheoryMechanism, register
-from periphery.theory.world_schema import CROP, EMPLOY, C, move_class
+from periphery.theory.world_schema import CROP, EMPLOY, C, code_lut, move_class
 
 E = "000_c5680132a7806926.txt"  # Petras 2003 (theory_spec: E)
 I = "001_f7b7902be34493f6.txt"  # Robinson 2006 interview (theory_spec: I)  # noqa: E741
@@ -33,9 +33,7 @@ def _lower_toward(income: np.ndarray, mask: np.ndarray, target: np.ndarray | flo
 
 
 def _class_mask(class_code: np.ndarray, codes: tuple[int, ...]) -> np.ndarray:
-    lut = np.zeros(256, dtype=bool)
-    lut[list(codes)] = True
-    return lut[class_code.view(np.uint8)]
+    return code_lut(codes)[class_code.view(np.uint8)]
 
 
 # --------------------------------------------------------------------------------------------

@@ -35,10 +35,11 @@ from periphery.theory.world_schema import (
     ORG_FORMS,
     ORG_SCOPES,
     POWER_ORIENTATIONS,
-        STATUS,
+    STATUS,
     TACTICS,
     C,
     Var,
+    code_lut,
 )
 
 E = "000_c5680132a7806926.txt"  # Petras 2003 (theory_spec: E)
@@ -55,6 +56,7 @@ HORIZONTAL = ORG_FORMS.index("horizontal")
 #: personnel and the core elite; used by the class match of recruitment (M45).
 POPULAR = tuple(c for c in range(N_CLASSES) if c not in (
     C["small_medium_capitalist"], C["local_bourgeoisie"], C["state_personnel"], C["core_elite"]))  # fmt: skip
+_POPULAR_LUT = code_lut(POPULAR)
 
 COLUMNS = (
     Var("agents", "party_absorbed", "bool", "flag", "left a movement for mainstream party politics (M39)", 0),
@@ -328,8 +330,7 @@ class OrgRecruitment(TheoryMechanism):
         if not (rate > 0).any():
             return
         match = np.empty((N_CLASSES, og.n), dtype=np.float64)
-        popular = np.zeros(N_CLASSES, dtype=bool)
-        popular[list(POPULAR)] = True
+        popular = _POPULAR_LUT[:N_CLASSES]
         for j in range(og.n):
             cb = og.class_base[j]
             if cb < 0:
@@ -1056,8 +1057,7 @@ class IdeologicalWork(TheoryMechanism):
         cons = a.consciousness[idx]
         cons += gain[a.org[idx]] * (np.float32(1) - cons)
         a.consciousness[idx] = cons
-        popular = np.zeros(256, dtype=bool)
-        popular[list(POPULAR)] = True
+        popular = _POPULAR_LUT
         for j in np.flatnonzero(on):
             c = int(og.country[j])
             lo, hi = np.searchsorted(a.country, [c, c + 1])

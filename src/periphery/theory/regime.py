@@ -21,7 +21,7 @@ import numpy as np
 
 from periphery.engine.params import Params, param
 from periphery.theory.base import TheoryMechanism, register
-from periphery.theory.world_schema import POWER_ORIENTATIONS, REGIME_CODE, STATUS, TACTICS, Var, C
+from periphery.theory.world_schema import LEFT_REGIMES, POWER_ORIENTATIONS, REGIME_CODE, STATUS, TACTICS, Var, C, code_lut
 
 E = "000_c5680132a7806926.txt"  # Petras 2003 (theory_spec: E)
 I = "001_f7b7902be34493f6.txt"  # Robinson 2006 interview (theory_spec: I)  # noqa: E741
@@ -77,13 +77,9 @@ COLUMNS = (
     Var("countries", "killed", "int32", "agents", "legal activists eliminated by death squads, cumulative (M104)", 0, "mechanism"),
 )  # fmt: skip
 
-_LEFT_LUT = np.zeros(256, dtype=bool)
-_LEFT_LUT[[NATIONALIST, REVOLUTIONARY]] = True
-
-
 def _left(regime: np.ndarray) -> np.ndarray:
     """Countries with a left or nationalist government (``holds_state``)."""
-    return _LEFT_LUT[regime.view(np.uint8)]
+    return LEFT_REGIMES[regime.view(np.uint8)]
 
 
 def _install(cs, rows: np.ndarray, regime: int, r_floor: float = 0.0) -> None:
@@ -715,8 +711,7 @@ class CoupAttempt(TheoryMechanism):
               "countries.ally_backer", "countries.drifting", "agents.status", "agents.consciousness",
               "agents.risk_aversion")  # fmt: skip
 
-    _POPULAR = np.zeros(256, dtype=bool)
-    _POPULAR[[*range(0, 10), 13, 14, 15]] = True
+    _POPULAR = code_lut((*range(0, 10), 13, 14, 15))
 
     class Params(Params):
         """Parameters of ``coup_attempt``."""

@@ -21,7 +21,7 @@ import numpy as np
 
 from periphery.engine.params import Params, param
 from periphery.theory.base import TheoryMechanism, register
-from periphery.theory.world_schema import EMPLOY, N_CLASSES, STATUS, TACTICS, TARGETS, C, Var, move_class
+from periphery.theory.world_schema import EMPLOY, N_CLASSES, STATUS, TACTICS, TARGETS, C, Var, code_lut, move_class
 
 E = "000_c5680132a7806926.txt"  # Petras 2003 (theory_spec: E)
 I = "001_f7b7902be34493f6.txt"  # Robinson 2006 interview (theory_spec: I)  # noqa: E741
@@ -375,8 +375,7 @@ class SegmentedSolidarity(TheoryMechanism):
     reads = ("countries.border_regime", "agents.cell", "agents.status", "agents.org", "agents.grievance")  # fmt: skip
     writes = ("agents.grievance",)
 
-    _NATIONAL = np.zeros(256, dtype=bool)
-    _NATIONAL[[C["informal_unemployed"], C["industrial_worker"], C["service_worker"], C["core_worker"]]] = True
+    _NATIONAL = code_lut((C["informal_unemployed"], C["industrial_worker"], C["service_worker"], C["core_worker"]))
 
     class Params(Params):
         """Parameters of ``segmented_solidarity``."""

@@ -29,6 +29,8 @@ import pkgutil
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 from periphery.engine.params import Params, param
 from periphery.engine.state import Column, Schema
 
@@ -385,6 +387,21 @@ def initialized_keys() -> frozenset[str]:
 
 SPACES: tuple[str, ...] = ("within_class", "neighbourhood", "cross_class")
 """Networks the builder provides (CSR over agents), read as ``spaces.<name>``."""
+
+
+def code_lut(codes) -> np.ndarray:
+    """A 256-entry boolean table that is True at ``codes``.
+
+    Index it with int8 codes viewed as ``uint8`` (``lut[x.view(np.uint8)]``) to test membership
+    of a whole column at once; -1 ("none") maps to entry 255, which is False.
+    """
+    lut = np.zeros(256, dtype=bool)
+    lut[list(codes)] = True
+    return lut
+
+
+#: Regimes whose government holds state power for a left or nationalist project (``holds_state``).
+LEFT_REGIMES = code_lut((REGIME_CODE["nationalist"], REGIME_CODE["revolutionary"]))
 
 
 def move_class(agents, idx, new_class: int, n_classes: int = N_CLASSES) -> None:
