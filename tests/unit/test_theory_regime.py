@@ -10,39 +10,11 @@ import pytest
 
 from periphery.engine.rng import Streams
 from periphery.engine.schedule import stream_name
-from periphery.models.world import build
-from periphery.scenarios.schema import Country, Event, Organization, Scenario
+from periphery.scenarios.schema import Event, Organization
 from periphery.theory import build_schedule
-from periphery.theory.base import load_all
-from periphery.theory.world_schema import REGIME_CODE, STATUS, CLASS_NAMES
+from periphery.theory.world_schema import REGIME_CODE, STATUS
 
-REG = load_all()
-PER = {n: 1 / 16 for n in CLASS_NAMES[:16]}
-
-
-def country(name, regime="aligned", **kw):
-    base = dict(population_weight=1, legitimacy=0.5, repression=0.3, democratic_space=0.5, class_shares=PER)
-    base.update(kw)
-    return Country(name=name, regime=regime, **base)
-
-
-def make(countries, orgs=(), timeline=(), agents=2000, framework="imp", seed=1):
-    sc = Scenario(name="t", description="test", cites=["test"], framework=framework, months=600, agents=agents,
-                  countries=list(countries), organizations=list(orgs), timeline=list(timeline))
-    w = build(sc, None, seed=seed)
-    w.ctx.t = 1
-    w._apply_events()
-    return w
-
-
-def run(name, w, steps=1, seed=0, **params):
-    cls = REG[name]
-    p = cls.Params(**params)
-    rng = Streams(seed)(stream_name(cls))
-    m = cls()
-    for _ in range(steps):
-        m.step(w.state, p, rng, w.ctx)
-        w.ctx.t += 1
+from .theory_worlds import PER, REG, country, make, run  # noqa: E402,F401
 
 
 def test_exactly_one_writer_of_domestic_policy_per_framework():

@@ -7,40 +7,15 @@ agent draws or many months; margins are stated at each assert.
 
 import numpy as np
 
-from periphery.engine.rng import Streams
-from periphery.engine.schedule import stream_name
-from periphery.models.world import build
-from periphery.scenarios.schema import Country, Event, Organization, Scenario
-from periphery.theory.base import load_all
-from periphery.theory.world_schema import ALCA_STATUS, CLASS_NAMES, REGIME_CODE, STATUS, C
+from periphery.scenarios.schema import Event, Organization
+from periphery.theory.world_schema import ALCA_STATUS, REGIME_CODE, STATUS, C
 
-REG = load_all()
-PER = {n: 1 / 16 for n in CLASS_NAMES[:16]}
+from .theory_worlds import PER, REG, country, run  # noqa: E402,F401
+from .theory_worlds import make as _make  # noqa: E402
 
 
-def country(name, regime="aligned", **kw):
-    base = dict(population_weight=1, legitimacy=0.5, repression=0.3, democratic_space=0.5, class_shares=PER)
-    base.update(kw)
-    return Country(name=name, regime=regime, **base)
-
-
-def make(countries, orgs=(), timeline=(), agents=3000, framework="imp", seed=1):
-    sc = Scenario(name="t", description="test", cites=["test"], framework=framework, months=600, agents=agents,
-                  countries=list(countries), organizations=list(orgs), timeline=list(timeline))
-    w = build(sc, None, seed=seed)
-    w.ctx.t = 1
-    w._apply_events()
-    return w
-
-
-def run(name, w, steps=1, seed=0, **params):
-    cls = REG[name]
-    p = cls.Params(**params)
-    rng = Streams(seed)(stream_name(cls))
-    m = cls()
-    for _ in range(steps):
-        m.step(w.state, p, rng, w.ctx)
-        w.ctx.t += 1
+def make(*args, agents=3000, **kw):
+    return _make(*args, agents=agents, **kw)
 
 
 def _sync_members(w):
